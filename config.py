@@ -1,0 +1,64 @@
+"""Every Morgue setting in one place.
+
+Each setting has a sensible default and can be overridden by an environment variable named
+``MORGUE_<NAME>``. Read settings through this module (``config.DATA_DIR``…) so that tests and
+command-line flags can change them in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"MORGUE_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"Setting MORGUE_{name} must be a whole number, not {raw!r}.") from None
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name, str(default))
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"Setting MORGUE_{name} must be a number, not {raw!r}.") from None
+
+
+# Where the archive lives: index, originals, saved searches, alias table.
+DATA_DIR = Path(_env("DATA_DIR", "data"))
+
+# Real test and benchmark data, shared beside the repository (never copied into it).
+CORPUS_DIR = Path(_env("CORPUS_DIR", str(REPO_ROOT.parent / "shared" / "corpus")))
+
+# Demo articles shipped with Morgue, indexed on first run.
+SAMPLES_DIR = Path(_env("SAMPLES_DIR", str(REPO_ROOT / "archive" / "samples")))
+
+# Input limits: a file or fetched page larger than this (after decompression) is refused.
+MAX_INPUT_BYTES = _env_int("MAX_INPUT_BYTES", 25 * 1024 * 1024)
+
+# Fetching feeds and linked pages.
+FETCH_TIMEOUT_SECONDS = _env_float("FETCH_TIMEOUT_SECONDS", 15.0)
+FETCH_MAX_BYTES = _env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024)
+USER_AGENT = _env("USER_AGENT", "Morgue/0.1 (news archive indexer; +https://example.org/morgue)")
+
+# Search.
+SEARCH_TIME_LIMIT_SECONDS = _env_float("SEARCH_TIME_LIMIT_SECONDS", 2.0)
+MAX_QUERY_LENGTH = _env_int("MAX_QUERY_LENGTH", 500)
+RESULTS_PER_PAGE = _env_int("RESULTS_PER_PAGE", 10)
+
+# Web server.
+HOST = _env("HOST", "127.0.0.1")
+PORT = _env_int("PORT", 8000)
+# Signs CSRF tokens; generated per data folder when not set (see web/).
+SECRET_KEY = _env("SECRET_KEY", "")
+# Lets an operator delete any saved search; empty means no admin token is accepted.
+ADMIN_TOKEN = _env("ADMIN_TOKEN", "")

@@ -1,0 +1,1 @@
+"""One module per `python -m indexer` command, registered in indexer.cli."""
