@@ -1,0 +1,40 @@
+"""The layout of the data folder in one place, so that no module guesses another's file names.
+
+```
+<data_dir>/
+  index/            the Whoosh index (rebuildable from the originals at any time)
+  originals/        every ingested original, gzip-compressed, named by the sha256 of its bytes
+  manifest.sqlite   where each original came from, when, and whether it is in the index
+  feeds.sqlite      ETag / Last-Modified per feed and the entries already seen
+  aliases.sqlite    archive-wide canonical names of persons and organisations
+  saved.sqlite      saved searches
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def index_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "index"
+
+
+def originals_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "originals"
+
+
+def manifest_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "manifest.sqlite"
+
+
+def feeds_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "feeds.sqlite"
+
+
+def aliases_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "aliases.sqlite"
+
+
+def saved_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "saved.sqlite"
