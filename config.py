@@ -45,6 +45,11 @@ SAMPLES_DIR = Path(_env("SAMPLES_DIR", str(REPO_ROOT / "archive" / "samples")))
 # Input limits: a file or fetched page larger than this (after decompression) is refused.
 MAX_INPUT_BYTES = _env_int("MAX_INPUT_BYTES", 25 * 1024 * 1024)
 
+# Ingest: parsing processes (0 = one per core) and articles per index commit (a crash loses at
+# most one batch of work, which the next run redoes).
+INGEST_WORKERS = _env_int("INGEST_WORKERS", 0)
+INGEST_BATCH_SIZE = _env_int("INGEST_BATCH_SIZE", 200)
+
 # Fetching feeds and linked pages.
 FETCH_TIMEOUT_SECONDS = _env_float("FETCH_TIMEOUT_SECONDS", 15.0)
 FETCH_MAX_BYTES = _env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024)
