@@ -207,11 +207,13 @@ class OriginalStore:
                 status=row["status"],
             )
 
-    def indexed_digests(self) -> dict[str, str]:
-        """``digest -> overrides key`` of every original whose article is committed: what a
-        re-run of ``add`` can skip."""
-        rows = self.conn.execute("SELECT digest, overrides FROM originals WHERE status = 'indexed'")
-        return dict(rows.fetchall())
+    def indexed_digests(self) -> dict[str, tuple[str, str]]:
+        """``digest -> (overrides key, article id)`` of every original whose article is
+        committed: what a re-run of ``add`` can skip."""
+        rows = self.conn.execute(
+            "SELECT digest, overrides, article_id FROM originals WHERE status = 'indexed'"
+        )
+        return {digest: (overrides, article_id) for digest, overrides, article_id in rows}
 
     def indexed_article_ids(self) -> set[str]:
         rows = self.conn.execute("SELECT article_id FROM originals WHERE status = 'indexed'")

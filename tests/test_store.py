@@ -78,7 +78,10 @@ def test_statuses_follow_indexing_updates_and_removal(tmp_path: Path) -> None:
     old = store.put(b"<p>version one</p>", origin="story.html", kind="html")
     other = store.put(b"plain text story", origin="other.txt", kind="text")
     store.mark_indexed([old, other], ["https://example.org/story", "sha256:abc"])
-    assert store.indexed_digests() == {old: "{}", other: "{}"}
+    assert store.indexed_digests() == {
+        old: ("{}", "https://example.org/story"),
+        other: ("{}", "sha256:abc"),
+    }
 
     new = store.put(b"<p>version two</p>", origin="story.html", kind="html")
     assert store.counts()["pending"] == 1
