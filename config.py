@@ -59,6 +59,8 @@ USER_AGENT = _env("USER_AGENT", "Morgue/0.1 (news archive indexer; +https://exam
 SEARCH_TIME_LIMIT_SECONDS = _env_float("SEARCH_TIME_LIMIT_SECONDS", 2.0)
 MAX_QUERY_LENGTH = _env_int("MAX_QUERY_LENGTH", 500)
 RESULTS_PER_PAGE = _env_int("RESULTS_PER_PAGE", 10)
+# How long a writer waits for another process's writer to finish before giving up.
+INDEX_LOCK_TIMEOUT_SECONDS = _env_float("INDEX_LOCK_TIMEOUT_SECONDS", 600.0)
 
 # Web server.
 HOST = _env("HOST", "127.0.0.1")

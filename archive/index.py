@@ -1,0 +1,860 @@
+"""The Whoosh index of articles: the schema, writing, and the primitives search is built from.
+
+This is the only module that imports ``whoosh``. Whoosh stores and analyses the articles (English
+stemming, accent folding, positions for phrases, stored fields, the term lexicon); matching,
+scoring and facet counting run over numpy arrays built from its posting lists and columns (see
+:class:`Snapshot`), because Whoosh's Python-level collectors and facets are too slow at 100,000
+articles (its block-quality optimisation also hangs on some queries, so it is never used here).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import pycountry
+from whoosh import columns, fields, index, query, writing
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.highlight import ContextFragmenter, Formatter, highlight
+from whoosh.support.charset import accent_map
+from whoosh.util.numeric import byte_to_length
+
+import config
+from archive import dedup
+from archive.article import Article
+from archive.errors import MorgueError, NotFound
+from archive.facets import FacetColumn
+from archive.query import And, DateRange, Fuzzy, Node, Not, Or, Phrase, Wildcard, Word
+from archive.results import FACETS, Hit, Results, SearchQuery
+from archive.search import SearchTimeout, run_search
+
+# Text fields searched by unprefixed words, with their weight: title above standfirst above body
+# and captions.
+TEXT_FIELDS = {"title": 3.0, "standfirst": 2.0, "body": 1.0, "captions": 0.8}
+# Query prefixes (archive.query.FIELD_NAMES) -> indexed field.
+PREFIX_FIELDS = {
+    "title": "title",
+    "person": "person_text",
+    "organization": "organization_text",
+    "source": "source_text",
+    "author": "author",
+    "country": "countries",
+}
+# Wildcards and fuzzy words expand to at most this many terms (the most frequent), after
+# looking at most at this many candidates, so that ``a*`` cannot exhaust the machine.
+MAX_EXPANSIONS = 64
+MAX_EXPANSION_SCAN = 20000
+_SEPARATOR = "\x1f"
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+
+
+def _stemming_analyzer():
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter()
+        | StemFilter()
+    )
+
+
+def _folding_analyzer():
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def _exact_values() -> fields.KEYWORD:
+    """Several exact values (names as written) in one field, separated by \\x1f."""
+    keyword = fields.KEYWORD(stored=False, scorable=False)
+    keyword.analyzer = RegexTokenizer(r"[^\x1f]+")
+    return keyword
+
+
+def build_schema() -> fields.Schema:
+    stem = _stemming_analyzer()
+    fold = _folding_analyzer()
+    text_fields = {
+        name: fields.TEXT(analyzer=stem, field_boost=boost) for name, boost in TEXT_FIELDS.items()
+    }
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        **text_fields,
+        author=fields.TEXT(analyzer=fold),
+        person_text=fields.TEXT(analyzer=fold),
+        organization_text=fields.TEXT(analyzer=fold),
+        source_text=fields.TEXT(analyzer=fold),
+        # Unstemmed words of headlines and names: the vocabulary for "did you mean".
+        spell=fields.TEXT(analyzer=fold, phrase=False),
+        persons=_exact_values(),
+        countries=_exact_values(),
+        organizations=_exact_values(),
+        sources=_exact_values(),
+        # Publication day as YYYYMMDD in the article's own time zone (0: undated) and instant.
+        day=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        ts=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        # Syndicated copies: the id of the first copy indexed, on every later copy.
+        story=fields.ID(stored=True),
+        lsh=_exact_values(),
+        minhash=fields.STORED(),
+        article=fields.STORED(),
+    )
+
+
+def _document(article: Article, story: str | None, sig: np.ndarray | None) -> dict:
+    published = article.published
+    doc = {
+        "id": article.id,
+        "title": article.title,
+        "standfirst": article.standfirst or "",
+        "body": "\n".join(article.body),
+        "captions": "\n".join(c.text for c in article.captions),
+        "author": " ; ".join(article.authors),
+        "person_text": " ; ".join(article.persons),
+        "organization_text": " ; ".join(article.organizations),
+        "source_text": article.source or "",
+        "spell": " ".join(
+            [article.title, article.standfirst or "", *article.persons, *article.organizations]
+        ),
+        "persons": _SEPARATOR.join(article.persons),
+        "countries": _SEPARATOR.join(c.upper() for c in article.countries),
+        "organizations": _SEPARATOR.join(article.organizations),
+        "sources": article.source or "",
+        "day": int(published.strftime("%Y%m%d")) if published else 0,
+        "ts": int(published.timestamp()) if published else 0,
+        "article": json.dumps(article.to_dict(), ensure_ascii=False),
+    }
+    if story:
+        doc["story"] = story
+    if sig is not None:
+        doc["lsh"] = _SEPARATOR.join(dedup.band_keys(sig))
+        doc["minhash"] = dedup.to_bytes(sig)
+    return doc
+
+
+def _article(stored: dict) -> Article:
+    return Article.from_dict(json.loads(stored["article"]))
+
+
+class ArticleIndex:
+    """The archive's index in ``index_dir``: opened, or created when missing."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        if index.exists_in(str(self.index_dir)):
+            self._ix = index.open_dir(str(self.index_dir))
+        else:
+            self._ix = self._create()
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._segments: dict[str, _SegmentData] = {}
+
+    def _create(self) -> index.FileIndex:
+        """Create the index; if another process created it meanwhile, open theirs."""
+        try:
+            return index.create_in(str(self.index_dir), build_schema())
+        except Exception:  # noqa: BLE001 - a concurrent creation: open what it made
+            if index.exists_in(str(self.index_dir)):
+                return index.open_dir(str(self.index_dir))
+            raise
+
+    # Writing
+
+    def _writer(self) -> writing.SegmentWriter:
+        """A writer; waits for another process's writer instead of failing."""
+        try:
+            return self._ix.writer(
+                timeout=config.INDEX_LOCK_TIMEOUT_SECONDS, delay=0.2, limitmb=128
+            )
+        except index.LockError:
+            raise MorgueError(
+                f"Another process kept the index locked for"
+                f" {config.INDEX_LOCK_TIMEOUT_SECONDS:.0f} s;"
+                " try again when it has finished."
+            ) from None
+
+    def upsert(self, articles: list[Article]) -> None:
+        """Add or replace articles (same id replaces) in one commit, linking syndicated copies."""
+        latest = {a.id: a for a in articles}
+        if not latest:
+            return
+        writer = self._writer()
+        try:
+            linker = _CopyLinker(writer.searcher())
+            for article in latest.values():
+                sig = dedup.signature(article.body)
+                story = linker.story_of(article.id, sig)
+                writer.update_document(**_document(article, story, sig))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def remove(self, article_id: str) -> bool:
+        writer = self._writer()
+        try:
+            removed = writer.delete_by_term("id", article_id)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return removed > 0
+
+    def clear(self) -> None:
+        """Empty the index (before a rebuild from the originals)."""
+        writer = self._writer()
+        writer.commit(mergetype=writing.CLEAR)
+
+    # Reading
+
+    def snapshot(self) -> Snapshot:
+        """The index as of its latest commit, with per-segment arrays reused across commits."""
+        with self._lock:
+            current = self._snapshot
+            if current is not None and current.generation == self._ix.latest_generation():
+                return current
+            searcher = self._ix.searcher()
+            fresh = Snapshot(searcher, self._segments)
+            self._segments = {
+                key: seg for key, seg in self._segments.items() if key in fresh.segment_keys
+            }
+            self._snapshot = fresh
+            return fresh
+
+    def get(self, article_id: str) -> Article | None:
+        stored = self.snapshot().searcher.document(id=article_id)
+        return _article(stored) if stored else None
+
+    def ids(self) -> set[str]:
+        return self.snapshot().ids()
+
+    def count(self) -> int:
+        return self.snapshot().searcher.doc_count()
+
+    def search(self, search_query: SearchQuery) -> Results:
+        return run_search(self.snapshot(), search_query)
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
+        return self.snapshot().more_like_this(article_id, limit)
+
+    def siblings(self, article_id: str) -> list[Hit]:
+        return self.snapshot().siblings(article_id)
+
+    def stats(self) -> dict:
+        snap = self.snapshot()
+        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        return {**snap.stats(), "index_bytes": size, "segments": len(snap.segment_keys)}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.searcher.close()
+                self._snapshot = None
+
+
+class _CopyLinker:
+    """Finds, for each article being written, an earlier copy of the same story."""
+
+    CANDIDATES = 5
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self.batch: dict[str, tuple[str, np.ndarray, str]] = {}  # band -> (id, signature, story)
+
+    def story_of(self, article_id: str, sig: np.ndarray | None) -> str | None:
+        if sig is None:
+            return None
+        bands = dedup.band_keys(sig)
+        story = self._in_index(article_id, sig, bands) or self._in_batch(article_id, sig, bands)
+        for band in bands:
+            self.batch.setdefault(band, (article_id, sig, story or article_id))
+        return story
+
+    def _in_index(self, article_id: str, sig: np.ndarray, bands: list[str]) -> str | None:
+        hits: Counter[int] = Counter()
+        for band in bands:
+            hits.update(self.searcher.docs_for_query(query.Term("lsh", band)))
+        for docnum, _ in hits.most_common(self.CANDIDATES):
+            stored = self.searcher.stored_fields(docnum)
+            if stored["id"] == article_id or "minhash" not in stored:
+                continue
+            if (
+                dedup.similarity(sig, dedup.from_bytes(stored["minhash"]))
+                >= dedup.SIMILARITY_THRESHOLD
+            ):
+                return stored.get("story") or stored["id"]
+        return None
+
+    def _in_batch(self, article_id: str, sig: np.ndarray, bands: list[str]) -> str | None:
+        seen: set[str] = set()
+        for band in bands:
+            other = self.batch.get(band)
+            if other is None or other[0] in seen or other[0] == article_id:
+                continue
+            seen.add(other[0])
+            if dedup.similarity(sig, other[1]) >= dedup.SIMILARITY_THRESHOLD:
+                return other[2]
+        return None
+
+
+def _column(segment_reader, name: str, typecode: str, count: int) -> np.ndarray:
+    """A numeric column of one segment as an array (read in one piece when possible)."""
+    reader = segment_reader.column_reader(name, translate=False)
+    dtype = np.dtype(typecode).newbyteorder(">")
+    raw = getattr(reader, "_dbfile", None)
+    if raw is not None and hasattr(reader, "_basepos"):
+        stored = min(reader._count, count)
+        values = np.frombuffer(raw.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
+        out = np.zeros(count, dtype=np.dtype(typecode))
+        out[:stored] = values
+        return out
+    return np.array(list(reader), dtype=np.dtype(typecode))
+
+
+def _postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """All (document, frequency) of a posting list; whole blocks at a time for on-disk postings."""
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher):
+        # Block-level reading of the pinned whoosh-reloaded 2.7.5 codec: 128 postings per step.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+
+@dataclass
+class _SegmentData:
+    """The arrays of one index segment; segments never change, so these are read once."""
+
+    size: int
+    day: np.ndarray
+    ts: np.ndarray
+    values: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # facet -> labels, docs, value ids
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, reader) -> _SegmentData:
+        size = reader.doc_count_all()
+        values = {}
+        for name in (*FACETS, "story"):
+            labels: list[str] = []
+            docs: list[np.ndarray] = []
+            for text, _ in reader.iter_field(name):
+                ids, _ = _postings(reader.postings(name, text))
+                labels.append(text.decode("utf-8"))
+                docs.append(ids)
+            value_ids = np.repeat(np.arange(len(labels), dtype=np.int32), [len(d) for d in docs])
+            all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+            values[name] = (labels, all_docs, value_ids)
+        return cls(
+            size, _column(reader, "day", "i4", size), _column(reader, "ts", "i8", size), values
+        )
+
+    def field_lengths(self, reader, name: str) -> np.ndarray:
+        if name not in self.lengths:
+            perdoc = reader._perdoc  # the lengths column is not in the schema, so go to the codec
+            lenfield = f"_{name}_L"
+            if perdoc.has_column(lenfield):
+                creader = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+                raw = np.frombuffer(
+                    creader._dbfile.get(creader._basepos, creader._count), dtype=np.uint8
+                )
+                codes = np.zeros(self.size, dtype=np.uint8)
+                codes[: len(raw)] = raw[: self.size]
+            else:
+                codes = np.zeros(self.size, dtype=np.uint8)
+            self.lengths[name] = _LENGTH_OF_BYTE[codes]
+        return self.lengths[name]
+
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+
+
+class Snapshot:
+    """One generation of the index as arrays: what :mod:`archive.search` computes over.
+
+    Document numbers are Whoosh's global ones for this generation. ``live`` masks out deleted
+    documents; ``story`` gives syndicated copies one shared number (others their own).
+    """
+
+    def __init__(self, searcher, cache: dict[str, _SegmentData]) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.generation = reader.generation()
+        self.leaves = reader.leaf_readers()
+        self.segment_keys: set[str] = set()
+        self.parts: list[tuple[_SegmentData, int, object]] = []
+        for leaf, offset in self.leaves:
+            key = f"{leaf.segment().segment_id()}:{leaf.doc_count_all()}"
+            if key not in cache:
+                cache[key] = _SegmentData.read(leaf)
+            self.segment_keys.add(key)
+            self.parts.append((cache[key], offset, leaf))
+        self.size = sum(part.size for part, _, _ in self.parts)
+        self.live = np.ones(self.size, dtype=bool)
+        for _, offset, leaf in self.parts:
+            if leaf.has_deletions():
+                deleted = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
+                self.live[deleted + offset] = False
+        self.doc_count = int(self.live.sum())
+        self.day = self._concat(lambda part: part.day, np.int32)
+        self.ts = self._concat(lambda part: part.ts, np.int64)
+        self.story = self._stories()
+        self.columns = {name: self._facet(name) for name in FACETS}
+        self.columns.update(self._date_columns())
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def _concat(self, get, dtype) -> np.ndarray:
+        arrays = [get(part) for part, _, _ in self.parts]
+        return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
+
+    def _merged(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """A facet's (labels, docs, value ids) over all segments, with one numbering of labels."""
+        labels: list[str] = []
+        number: dict[str, int] = {}
+        docs, values = [], []
+        for part, offset, _ in self.parts:
+            seg_labels, seg_docs, seg_values = part.values[name]
+            table = np.array(
+                [number.setdefault(label, len(number)) for label in seg_labels], dtype=np.int32
+            )
+            docs.append(seg_docs + offset)
+            values.append(table[seg_values] if len(seg_labels) else seg_values)
+        labels = list(number)
+        if not docs:
+            return labels, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        return labels, np.concatenate(docs), np.concatenate(values)
+
+    def _stories(self) -> np.ndarray:
+        story = np.arange(self.size, dtype=np.int64)
+        roots, docs, values = self._merged("story")
+        if roots:
+            story[docs] = self.size + values
+            for number, root in enumerate(roots):
+                root_doc = self.searcher.document_number(id=root)
+                if root_doc is not None:
+                    story[root_doc] = self.size + number
+        return story
+
+    def _facet(self, name: str) -> FacetColumn:
+        labels, docs, values = self._merged(name)
+        return FacetColumn.build(labels, docs, values, self.story)
+
+    def _date_columns(self) -> dict[str, FacetColumn]:
+        dated = np.flatnonzero(self.day > 0)
+        undated = np.flatnonzero(self.day == 0)
+        out = {}
+        for name, divisor, fmt in (("years", 10000, "{:04d}"), ("months", 100, None)):
+            keys, inverse = np.unique(self.day[dated] // divisor, return_inverse=True)
+            labels = [
+                fmt.format(k) if fmt else f"{k // 100:04d}-{k % 100:02d}" for k in keys.tolist()
+            ]
+            out[name] = FacetColumn.build(labels, dated, inverse.astype(np.int32), self.story)
+        out["undated"] = FacetColumn.build(
+            ["undated"], undated, np.zeros(len(undated), np.int32), self.story
+        )
+        return out
+
+    # Matching and scoring
+
+    def lengths(self, name: str) -> np.ndarray:
+        if name not in self._lengths:
+            self._lengths[name] = self._concat(
+                lambda part, name=name: part.field_lengths(self._leaf_of(part), name), np.float32
+            )
+        return self._lengths[name]
+
+    def _leaf_of(self, part: _SegmentData):
+        return next(leaf for p, _, leaf in self.parts if p is part)
+
+    def term_docs(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and frequencies of one term."""
+        ids, weights = [], []
+        for _, offset, leaf in self.parts:
+            if (name, term) in leaf:
+                seg_ids, seg_weights = _postings(leaf.postings(name, term))
+                ids.append(seg_ids + offset)
+                weights.append(seg_weights)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def match(self, node: Node, deadline: float) -> _Match:
+        """Which documents match a query tree, with BM25 scores (title weighted highest)."""
+        matcher = _Matcher(self, deadline)
+        result = matcher.evaluate(node, negated=False)
+        if result is None:
+            result = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float32))
+        mask, scores = result
+        return _Match(mask & self.live, scores, matcher.notes, matcher.highlight_terms)
+
+    def correct(self, word: str) -> str | None:
+        """A likely intended word for one that occurs in no article, or None."""
+        folded = [t.text for t in _folding_analyzer()(word)]
+        if len(folded) != 1:
+            return None
+        stems = [t.text for t in _stemming_analyzer()(word)]
+        reader = self.searcher.reader()
+        if any(reader.doc_frequency(name, stem) for name in TEXT_FIELDS for stem in stems):
+            return None
+        suggestions = self.searcher.corrector("spell").suggest(
+            folded[0], limit=1, maxdist=2, prefix=1
+        )
+        return suggestions[0] if suggestions else None
+
+    # Hits
+
+    def hits(self, docnums: list[int], scores: np.ndarray | None, terms: set[str]) -> list[Hit]:
+        out = []
+        for docnum in docnums:
+            stored = self.searcher.stored_fields(docnum)
+            article = _article(stored)
+            score = float(scores[docnum]) if scores is not None else None
+            out.append(_hit(article, _snippet(article, terms), score))
+        return out
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        for _, _, leaf in self.parts:
+            column = leaf.column_reader("id")
+            out.update(value for docnum, value in enumerate(column) if not leaf.is_deleted(docnum))
+        return out
+
+    def _docnum(self, article_id: str) -> int:
+        docnum = self.searcher.document_number(id=article_id)
+        if docnum is None:
+            raise NotFound(f"No article with id {article_id!r}.")
+        return docnum
+
+    def siblings(self, article_id: str) -> list[Hit]:
+        docnum = self._docnum(article_id)
+        members = np.flatnonzero((self.story == self.story[docnum]) & self.live)
+        members = [int(d) for d in members if d != docnum]
+        members.sort(key=lambda d: self.ts[d])
+        return self.hits(members, None, set())
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
+        docnum = self._docnum(article_id)
+        article = _article(self.searcher.stored_fields(docnum))
+        text = "\n".join([article.title, *article.body])
+        keys = self.searcher.key_terms_from_text("body", text, numterms=12)
+        if not keys:
+            return []
+        matcher = _Matcher(self, time.monotonic() + config.SEARCH_TIME_LIMIT_SECONDS)
+        mask = np.zeros(self.size, dtype=bool)
+        scores = np.zeros(self.size, dtype=np.float32)
+        for term, _ in keys:
+            term_mask, term_scores = matcher.term_in_fields(term, ("title", "body"))
+            mask |= term_mask
+            scores += term_scores
+        mask &= self.live & (self.story != self.story[docnum])
+        candidates = np.flatnonzero(mask)
+        best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
+        return self.hits([int(d) for d in best], scores, set())
+
+    def stats(self) -> dict:
+        everything = run_search(self, SearchQuery(per_page=1))
+        dated = self.ts[(self.day > 0) & self.live]
+        copies = np.bincount(self.story[self.live]) if self.size else np.zeros(0)
+        return {
+            "articles": self.doc_count,
+            "undated": everything.undated,
+            "earliest": _utc(dated.min()) if len(dated) else None,
+            "latest": _utc(dated.max()) if len(dated) else None,
+            "stories_with_copies": int(np.count_nonzero(copies > 1)),
+            "top": {
+                name: [(v.value, v.count) for v in values[:10]]
+                for name, values in everything.facets.items()
+                if name != "months"
+            },
+        }
+
+
+def _utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(int(timestamp), tz=UTC).isoformat()
+
+
+@dataclass
+class _Match:
+    mask: np.ndarray
+    scores: np.ndarray
+    notes: list[str]
+    highlight_terms: set[str]
+
+
+class _Matcher:
+    """Evaluates a query tree into a (document mask, score array) pair, one term at a time."""
+
+    def __init__(self, snap: Snapshot, deadline: float) -> None:
+        self.snap = snap
+        self.deadline = deadline
+        self.reader = snap.searcher.reader()
+        self.notes: list[str] = []
+        self.highlight_terms: set[str] = set()
+
+    def _check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise SearchTimeout(
+                "The search took too long and was stopped; try more specific words."
+            )
+
+    def _empty(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(self.snap.size, dtype=bool), np.zeros(self.snap.size, dtype=np.float32)
+
+    def evaluate(self, node: Node, negated: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """None means "no constraint" (e.g. a word that is only a stop word)."""
+        self._check_time()
+        if isinstance(node, And):
+            return self._and(node, negated)
+        if isinstance(node, Or):
+            parts = [p for p in (self.evaluate(c, negated) for c in node.children) if p is not None]
+            if not parts:
+                return None
+            mask, scores = self._empty()
+            for part_mask, part_scores in parts:
+                mask |= part_mask
+                scores += part_scores
+            return mask, scores
+        if isinstance(node, Not):
+            inner = self.evaluate(node.child, not negated)
+            if inner is None:
+                return None
+            return ~inner[0], np.zeros(self.snap.size, dtype=np.float32)
+        if isinstance(node, DateRange):
+            day = self.snap.day
+            mask = day > 0
+            if node.start:
+                mask &= day >= int(node.start.strftime("%Y%m%d"))
+            if node.end:
+                mask &= day <= int(node.end.strftime("%Y%m%d"))
+            return mask, np.zeros(self.snap.size, dtype=np.float32)
+        return self._leaf(node, negated)
+
+    def _and(self, node: And, negated: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        parts = [p for p in (self.evaluate(c, negated) for c in node.children) if p is not None]
+        if not parts:
+            return None
+        mask = np.ones(self.snap.size, dtype=bool)
+        scores = np.zeros(self.snap.size, dtype=np.float32)
+        for part_mask, part_scores in parts:
+            mask &= part_mask
+            scores += part_scores
+        scores[~mask] = 0
+        return mask, scores
+
+    def _fields(self, prefix: str | None) -> tuple[str, ...]:
+        return tuple(TEXT_FIELDS) if prefix is None else (PREFIX_FIELDS[prefix],)
+
+    def _leaf(self, node: Node, negated: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        if node.field == "country":
+            words = (
+                node.words
+                if isinstance(node, Phrase)
+                else (getattr(node, "text", None) or node.pattern,)
+            )
+            return self._country(" ".join(words))
+        mask, scores = self._empty()
+        constrained = False
+        for name in self._fields(node.field):
+            if isinstance(node, Word | Phrase):
+                words = node.words if isinstance(node, Phrase) else (node.text,)
+                terms = self._analyse(name, " ".join(words))
+                if not terms:
+                    continue
+                part = (
+                    self._phrase(name, terms)
+                    if len(terms) > 1
+                    else self.term_in_fields(terms[0], (name,))
+                )
+            else:
+                terms = self._expand(name, node)
+                part = self._any_term(name, terms)
+            constrained = True
+            if not negated and name in TEXT_FIELDS:
+                self.highlight_terms.update(terms)
+            mask |= part[0]
+            scores += part[1]
+        return (mask, scores) if constrained else None
+
+    def _analyse(self, name: str, text: str) -> list[str]:
+        analyzer = self.snap.searcher.schema[name].analyzer
+        return [token.text for token in analyzer(text)]
+
+    def term_in_fields(self, term: str, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of one analysed term summed over fields, each weighted by its boost."""
+        self._check_time()
+        mask, scores = self._empty()
+        n = max(self.snap.doc_count, 1)
+        for name in names:
+            ids, freqs = self.snap.term_docs(name, term)
+            if not len(ids):
+                continue
+            df = len(ids)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            avg = max(self.reader.field_length(name) / n, 1.0)
+            lengths = self.snap.lengths(name)[ids]
+            norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * lengths / avg)
+            boost = TEXT_FIELDS.get(name, 1.0)
+            mask[ids] = True
+            scores[ids] += boost * idf * freqs * (_BM25_K1 + 1) / (freqs + norm)
+        return mask, scores
+
+    def _phrase(self, name: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        mask, scores = self._empty()
+        phrase = query.Phrase(name, terms)
+        for leaf_searcher, offset in self.snap.searcher.leaf_searchers():
+            found: list[int] = []
+            matcher = phrase.matcher(leaf_searcher)
+            while matcher.is_active():
+                found.append(matcher.id() + offset)
+                if len(found) % 1024 == 0:
+                    self._check_time()
+                matcher.next()
+            mask[found] = True
+        for term in terms:
+            scores += self.term_in_fields(term, (name,))[1]
+        scores[~mask] = 0
+        return mask, scores
+
+    def _expand(self, name: str, node: Wildcard | Fuzzy) -> list[str]:
+        """The indexed terms a wildcard or fuzzy word stands for: the most frequent, bounded."""
+        reader = self.reader
+        if isinstance(node, Wildcard):
+            pattern = node.pattern.lower().translate(accent_map)
+            prefix = pattern[
+                : min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)
+            ]
+            regex = _wildcard_regex(pattern)
+            candidates = []
+            for scanned, btext in enumerate(reader.expand_prefix(name, prefix)):
+                if scanned >= MAX_EXPANSION_SCAN:
+                    self.notes.append(
+                        f"{node.pattern} matches too many words; only some were searched."
+                    )
+                    break
+                text = btext.decode("utf-8")
+                if regex.fullmatch(text):
+                    candidates.append(text)
+        else:
+            stems = self._analyse(name, node.text) or [node.text]
+            candidates = list(reader.terms_within(name, stems[0], node.distance, prefix=1))
+        if len(candidates) > MAX_EXPANSIONS:
+            label = node.pattern if isinstance(node, Wildcard) else f"{node.text}~"
+            self.notes.append(
+                f"{label} matches {len(candidates)} words;"
+                f" searched the {MAX_EXPANSIONS} most common."
+            )
+            candidates.sort(key=lambda t: -reader.doc_frequency(name, t))
+            candidates = candidates[:MAX_EXPANSIONS]
+        return candidates
+
+    def _any_term(self, name: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        mask, scores = self._empty()
+        for term in terms:
+            term_mask, term_scores = self.term_in_fields(term, (name,))
+            mask |= term_mask
+            scores = np.maximum(scores, term_scores)
+        return mask, scores
+
+    def _country(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        code = _country_code(text)
+        mask, scores = self._empty()
+        if code:
+            ids, _ = self.snap.term_docs("countries", code)
+            mask[ids] = True
+        else:
+            self.notes.append(f"{text!r} is not a country name or code.")
+        return mask, scores
+
+
+def _country_code(text: str) -> str | None:
+    text = text.strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        return None
+
+
+def _wildcard_regex(pattern: str) -> re.Pattern:
+    return re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    )
+
+
+class _MarkFormatter(Formatter):
+    """Safe HTML: text escaped, matched words in <mark>."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return escape(text, quote=False)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(text[token.startchar : token.endchar], quote=False)}</mark>"
+
+
+_SNIPPET_CHARS = 240
+
+
+def _snippet(article: Article, terms: set[str]) -> str:
+    from html import escape
+
+    body = "\n".join(article.body)
+    if terms:
+        for text in (body, article.standfirst or "", "\n".join(c.text for c in article.captions)):
+            if not text:
+                continue
+            found = highlight(
+                text,
+                frozenset(terms),
+                _SNIPPET_ANALYZER,
+                ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=80),
+                _MarkFormatter(),
+                top=2,
+            )
+            if found:
+                return found
+    lead = article.standfirst or body
+    if len(lead) > _SNIPPET_CHARS:
+        lead = lead[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return escape(lead, quote=False)
+
+
+_SNIPPET_ANALYZER = _stemming_analyzer()
+
+
+def _hit(article: Article, snippet: str, score: float | None) -> Hit:
+    return Hit(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        source=article.source,
+        published=article.published,
+        persons=list(article.persons),
+        countries=list(article.countries),
+        snippet=snippet,
+        standfirst=article.standfirst,
+        authors=list(article.authors),
+        score=score,
+    )
