@@ -15,10 +15,11 @@ _OPEN: dict[Path, ArticleIndex] = {}
 def open_index(data_dir: Path) -> ArticleIndex:
     """The index of the archive in ``data_dir`` (``<data_dir>/index``), shared within a process.
 
-    Sharing keeps the per-segment arrays warm between searches of a long-running process.
+    Sharing keeps the per-segment arrays warm between searches of a long-running process. The
+    index is opened afresh when its folder was deleted (``rebuild`` re-creates a damaged one).
     """
     key = Path(data_dir).resolve()
-    if key not in _OPEN:
+    if key not in _OPEN or not (key / "index").is_dir():
         _OPEN[key] = ArticleIndex(key / "index")
     return _OPEN[key]
 
