@@ -20,3 +20,25 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_path(corpus_dir: Path) -> Path:
     return corpus_dir / "seed" / "000_b674c38d9c199353.txt"
+
+
+@pytest.fixture
+def run_indexer(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    """Run `python -m indexer ARGS...` in this process; returns (exit code, stdout, stderr).
+
+    It goes through ``indexer.cli.main``, so error handling and exit codes are the real ones.
+    """
+    from indexer.cli import main
+
+    def run(*args: object) -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.argv", ["python -m indexer", *map(str, args)])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
