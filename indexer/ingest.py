@@ -1,0 +1,308 @@
+"""The ingest pipeline: originals in, articles committed to the index, resumable after a crash.
+
+Reading, parsing and entity extraction run in worker processes (one per core); this process is
+the one writer. For each batch: the workers have stored the originals on disk, the writer records
+them as *pending* in the manifest, commits the batch to the index in one commit, then marks them
+*indexed*. A crash at any point leaves at most one batch pending, which the next run redoes;
+committed originals are skipped by content hash, and the index replaces an article with the same
+id, so nothing is lost and nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from archive.aliases import AliasTable, canonicalize
+
+import config
+from archive import datadir
+from archive.article import Article
+from archive.errors import MorgueError, UnreadableFile
+from archive.index import ArticleIndex
+from archive.store import OriginalStore, overrides_key
+from indexer.entities import extract_entities
+from indexer.parsers import parse_bytes
+
+# What the parsers are told the original is (they pick the HTML or the text parser by name).
+_PARSE_NAMES = {"html": "original.html", "feed-entry": "original.html", "text": "original.txt"}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One original to ingest: a file to read, bytes already fetched, or a stored original.
+
+    ``overrides`` may hold ``source``, ``date`` (ISO 8601; replaces the page's date) and
+    ``fallback_date`` (used only when the page states none).
+    """
+
+    origin: str
+    kind: str
+    url: str | None = None
+    data: bytes | None = None
+    digest: str | None = None
+    overrides: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_path(cls, path: Path, overrides: dict | None = None) -> Input:
+        kind = "text" if path.name.lower().removesuffix(".gz").endswith(".txt") else "html"
+        return cls(origin=str(path.absolute()), kind=kind, overrides=overrides or {})
+
+
+@dataclass
+class Outcome:
+    """What became of one input: ``added``, ``updated``, ``unchanged`` or ``failed``."""
+
+    input: Input
+    status: str
+    message: str | None = None
+    article_id: str | None = None
+
+
+@dataclass
+class _Prepared:
+    """A worker's answer: a parsed article ready to commit, a skip, or an error message (the
+    input itself is not sent back: the writer pairs answers with its own inputs)."""
+
+    digest: str | None = None
+    article: Article | None = None
+    error: str | None = None
+
+
+def read_original(path: Path) -> bytes:
+    """A file's bytes, gunzipped if it ends in ``.gz``, refusing more than MAX_INPUT_BYTES."""
+    limit = config.MAX_INPUT_BYTES
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise UnreadableFile("is a directory") from None
+    except FileNotFoundError:
+        raise UnreadableFile("no such file") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read it: {exc.strerror or exc}") from None
+    if path.name.lower().endswith(".gz"):
+        try:
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            data = inflater.decompress(data, limit + 1)
+        except zlib.error:
+            raise UnreadableFile("is not a valid gzip file") from None
+        if not inflater.eof and len(data) <= limit:
+            raise UnreadableFile("is a truncated gzip file")
+    if len(data) > limit:
+        raise UnreadableFile(f"is larger than the limit of {size_text(limit)}")
+    return data
+
+
+def size_text(n: int) -> str:
+    """A byte count for people: "10 MB", "1.95 KB", "512 bytes"."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def apply_overrides(article: Article, overrides: dict) -> Article:
+    """The article with the user's ``--source`` / ``--date`` (or a feed's date) applied."""
+    changes: dict = {}
+    if overrides.get("source"):
+        changes["source"] = overrides["source"]
+    if overrides.get("date"):
+        changes["published"] = datetime.fromisoformat(overrides["date"])
+    elif overrides.get("fallback_date") and article.published is None:
+        changes["published"] = datetime.fromisoformat(overrides["fallback_date"])
+    return replace(article, **changes) if changes else article
+
+
+# -- worker side -------------------------------------------------------------------------------
+
+_worker_store: OriginalStore | None = None
+_worker_skip: dict[str, str] = {}
+
+
+def _init_worker(data_dir: Path, skip: dict[str, str], in_child: bool) -> None:
+    global _worker_store, _worker_skip
+    if in_child:  # Ctrl-C is the writer's to handle; workers just stop with it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_store = OriginalStore(data_dir)
+    _worker_skip = skip
+
+
+def _prepare(item: Input) -> _Prepared:
+    """Read, skip if already committed, parse, extract entities, store the original."""
+    assert _worker_store is not None
+    try:
+        if item.digest is not None:
+            data = _worker_store.get(item.digest)
+        elif item.data is not None:
+            data = item.data
+        else:
+            data = read_original(Path(item.origin))
+        digest = _worker_store.write_blob(data) if item.digest is None else item.digest
+        if _worker_skip.get(digest) == overrides_key(item.overrides):
+            return _Prepared(digest)
+        article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
+        article = extract_entities(apply_overrides(article, item.overrides))
+    except MorgueError as exc:
+        return _Prepared(error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the other 9,999
+        return _Prepared(error=f"unexpected error: {exc!r}")
+    return _Prepared(digest, article)
+
+
+def _prepared_in_order(
+    inputs: Iterable[Input], data_dir: Path, skip: dict[str, str], workers: int
+) -> Iterator[tuple[Input, _Prepared]]:
+    """Each input with its worker's answer, in input order, a bounded number in flight."""
+    if workers <= 1:
+        _init_worker(data_dir, skip, in_child=False)
+        yield from ((item, _prepare(item)) for item in inputs)
+        return
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("fork"),
+        initializer=_init_worker,
+        initargs=(data_dir, skip, True),
+    )
+    try:
+        in_flight: deque = deque()
+        for item in inputs:
+            in_flight.append((item, pool.submit(_prepare, item)))
+            if len(in_flight) >= workers * 4:
+                done, answer = in_flight.popleft()
+                yield done, answer.result()
+        while in_flight:
+            done, answer = in_flight.popleft()
+            yield done, answer.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- writer side -------------------------------------------------------------------------------
+
+
+class _Writer:
+    """The one writer: collects parsed articles and commits them in batches."""
+
+    def __init__(
+        self,
+        store: OriginalStore,
+        index: ArticleIndex,
+        aliases: AliasTable,
+        batch_size: int,
+        on_outcome: Callable[[Outcome], None],
+    ):
+        self.store, self.index, self.aliases = store, index, aliases
+        self.batch_size = batch_size
+        self.on_outcome = on_outcome
+        self.batch: list[tuple[Input, _Prepared]] = []
+        self.known_ids = store.indexed_article_ids()
+        self.done: set[tuple[str, str]] = set()  # (digest, overrides) handled in this run
+
+    def take(self, item: Input, prepared: _Prepared) -> None:
+        if prepared.error is not None:
+            self.on_outcome(Outcome(item, "failed", prepared.error))
+            return
+        key = (prepared.digest, overrides_key(item.overrides))
+        if prepared.article is None or key in self.done:
+            self.on_outcome(Outcome(item, "unchanged"))
+            return
+        self.done.add(key)
+        self.batch.append((item, prepared))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the batch: manifest rows pending, one index commit, rows indexed."""
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        latest: dict[str, Article] = {}
+        for _, prepared in batch:  # the same article twice in one batch: the later one wins
+            latest.pop(prepared.article.id, None)
+            latest[prepared.article.id] = canonicalize(prepared.article, self.aliases)
+        self.store.record(
+            (prepared.digest, item.origin, item.kind, item.overrides)
+            for item, prepared in batch
+            if item.digest is None  # originals read back from the store are recorded already
+        )
+        self.index.upsert(list(latest.values()))
+        self.store.mark_indexed([p.digest for _, p in batch], [p.article.id for _, p in batch])
+        for item, prepared in batch:
+            article_id = prepared.article.id
+            status = "updated" if article_id in self.known_ids else "added"
+            self.known_ids.add(article_id)
+            self.on_outcome(Outcome(item, status, article_id=article_id))
+
+
+def committed_digests(store: OriginalStore, index: ArticleIndex) -> dict[str, str]:
+    """``digest -> overrides key`` of originals whose article is really in the index, so that a
+    re-run skips them; after the index was lost, nothing is skipped."""
+    rows = store.indexed_digests()
+    if not rows:
+        return {}
+    article_ids = {article_id for _, article_id in rows.values()}
+    present = article_ids if index.count() == len(article_ids) else index.ids()
+    return {
+        digest: overrides
+        for digest, (overrides, article_id) in rows.items()
+        if article_id in present
+    }
+
+
+def ingest(
+    inputs: Iterable[Input],
+    data_dir: Path,
+    index: ArticleIndex,
+    *,
+    on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    skip_committed: bool = True,
+) -> Counter:
+    """Ingest every input; returns how many were added, updated, unchanged and failed.
+
+    ``on_outcome`` hears about each input once: failures and skips at once, the others after
+    their batch is committed.
+    """
+    store = OriginalStore(data_dir)
+    skip = committed_digests(store, index) if skip_committed else {}
+    counts: Counter = Counter()
+
+    def count(outcome: Outcome) -> None:
+        counts[outcome.status] += 1
+        on_outcome(outcome)
+
+    workers = workers or config.INGEST_WORKERS or os.cpu_count() or 1
+    prepared = _prepared_in_order(inputs, Path(data_dir), skip, workers)
+    aliases = AliasTable(datadir.aliases_path(data_dir))
+    writer = _Writer(store, index, aliases, batch_size or config.INGEST_BATCH_SIZE, count)
+    try:
+        for item, answer in prepared:
+            writer.take(item, answer)
+        writer.flush()
+    finally:
+        prepared.close()
+        store.close()
+    return counts
+
+
+def stored_inputs(store: OriginalStore) -> Iterator[Input]:
+    """Every original whose article belongs in the index, oldest addition first (rebuild)."""
+    for record in store.records(["indexed", "pending"]):
+        url = record.origin if record.origin.startswith(("http://", "https://")) else None
+        yield Input(
+            origin=record.origin,
+            kind=record.kind,
+            url=url,
+            digest=record.digest,
+            overrides=record.overrides,
+        )
