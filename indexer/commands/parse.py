@@ -10,6 +10,7 @@ import click
 
 from archive.article import Article
 from archive.errors import MorgueError
+from indexer.entities import extract_entities
 from indexer.files import iter_input_files
 from indexer.parsers import parse_file
 
@@ -72,7 +73,7 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     failed = 0
     for path in iter_input_files(paths):
         try:
-            article = parse_file(path)
+            article = extract_entities(parse_file(path))
         except MorgueError as exc:
             failed += 1
             click.echo(f"{path}: {exc}", err=True)

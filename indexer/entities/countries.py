@@ -1,0 +1,94 @@
+"""Countries: ISO 3166-1 alpha-2 codes from names, demonyms, places and metonyms.
+
+Every capitalised run is matched against the gazetteer, longest form first. A match does not
+count when it is part of a person's name ("Jordan Henderson", later just "Jordan") or of an
+organisation's name ("Biman Bangladesh Airlines", "Agence France-Presse"), except for state
+bodies, which do point to their country ("U.S. Department of Agriculture"). "Georgia" is the
+US state in an article that is otherwise about the United States and says nothing Georgian.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from indexer.entities.gazetteer import Place, gazetteer
+from indexer.entities.lexicon import ORG_HEADS, STATE_ORG_HEADS
+from indexer.entities.runs import Run
+
+_MAX_PLACE_WORDS = 4
+# Evidence of the country Georgia, as opposed to the US state.
+_GEORGIAN = frozenset({"Georgian", "Georgians", "Tbilisi", "Caucasus", "Abkhazia", "Batumi"})
+
+
+def find_countries(runs: list[Run], text: str, person_words: set[str]) -> list[str]:
+    """Country codes, the most mentioned first."""
+    places = gazetteer()
+    counts: Counter[str] = Counter()
+    seen_words: set[str] = set()
+    georgia = 0
+    for run in runs:
+        for start, end, surface in _matches(run.texts, places):
+            seen_words.add(surface)
+            if _excluded(run, start, end, surface, text, person_words):
+                continue
+            if surface == "Georgia":
+                georgia += 1
+                continue
+            counts[places[surface].code] += 1
+    if georgia:
+        us_context = counts["US"] and not seen_words & _GEORGIAN
+        counts["US" if us_context else "GE"] += georgia
+    return [code for code, _n in counts.most_common() if len(code) == 2]
+
+
+def _matches(texts: list[str], places: dict[str, Place]) -> list[tuple[int, int, str]]:
+    """Greedy longest matches of gazetteer forms inside one run."""
+    out = []
+    i = 0
+    while i < len(texts):
+        for size in range(min(_MAX_PLACE_WORDS, len(texts) - i), 0, -1):
+            surface = " ".join(texts[i : i + size])
+            if surface in places:
+                out.append((i, i + size, surface))
+                i += size
+                break
+        else:
+            # "Russian-backed", "UN-led": the part before a hyphen may be the place.
+            head = texts[i].split("-")[0]
+            if head != texts[i] and head in places and texts[i][len(head) + 1 :][:1].islower():
+                out.append((i, i + 1, head))
+            i += 1
+    return out
+
+
+def _excluded(
+    run: Run, start: int, end: int, surface: str, text: str, person_words: set[str]
+) -> bool:
+    texts = run.texts
+    place = gazetteer().get(surface)
+    if any(word in person_words for word in texts[start:end]):
+        return True
+    word = run.words[end - 1]
+    if text[word.end : word.end + 1] == "$":  # "US$"
+        return True
+    head = texts[-1].lower()
+    if end < len(texts) or start > 0:
+        if head in ORG_HEADS and head not in STATE_ORG_HEADS:
+            return True
+        if place is not None and place.kind in ("demonym", "city") and end < len(texts):
+            # "Korean Central News Agency", "Turkish Airlines", "Paris Saint-Germain".
+            return texts[end][:1].isupper() and texts[-1].lower() in ORG_HEADS | _NAME_TAILS
+    if surface == texts[end - 1].split("-")[0] != texts[end - 1] and texts[end - 1].split(
+        "-", 1
+    )[1][:1].isupper():
+        return True  # "Agence France-Presse"
+    return place is not None and place.kind == "city" and _common_word(surface, run, text)
+
+
+# Words that end names of things other than places ("Washington Post", "New York Times").
+_NAME_TAILS = frozenset({"post", "times", "daily", "express", "mail", "herald", "airlines"})
+
+
+def _common_word(surface: str, run: Run, text: str) -> bool:
+    """A city name that is also an ordinary word ("Mobile", "Reading") at a sentence start."""
+    return run.sentence_start and len(run.texts) == 1 and f" {surface.lower()} " in text

@@ -1,0 +1,71 @@
+"""Organisations: acronyms and capitalised names ending in an organisation word.
+
+"Nato" and "NATO" are one organisation (acronyms are written in capitals); "UN" and "United
+Nations" are one when the acronym is the initials of a name in the same article.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from indexer.entities.gazetteer import gazetteer
+from indexer.entities.lexicon import ORG_HEADS, STOPWORDS, title_words, word_set
+from indexer.entities.runs import Run
+
+# Capitalised abbreviations that are not organisations.
+_NOT_ORGS = word_set(
+    """TV OK AM PM CEO CFO GDP ID PR IT AI DJ MP MEP PhD US UK USA UAE NB RIP FAQ DNA HIV
+    AIDS COVID II III IV VI VII VIII IX XI XII BC AD UTC GMT EST PST BST CET DC"""
+)
+
+
+def find_organizations(
+    runs: list[Run], text: str, person_spans: list[tuple[int, int]]
+) -> list[str]:
+    """Organisation names, the most mentioned first."""
+    counts: Counter[str] = Counter()
+    places = gazetteer()
+    titles = title_words()
+    for run in runs:
+        if any(start <= run.start < end for start, end in person_spans):
+            continue
+        texts = list(run.texts)
+        while texts and texts[0].lower() in STOPWORDS:
+            texts = texts[1:]
+        if not texts:
+            continue
+        name = _org_name(texts, text, places, titles)
+        if name:
+            counts[name] += 1
+    return _merge_acronyms(counts)
+
+
+def _org_name(texts: list[str], text: str, places: dict, titles: frozenset[str]) -> str | None:
+    if texts[-1].lower() in ORG_HEADS and len(texts) > 1:
+        while len(texts) > 1 and texts[0].lower() in titles:
+            texts = texts[1:]
+        return " ".join(texts)
+    if len(texts) == 1:
+        word = texts[0].split("-")[0]
+        if _acronym(word, text) and word not in places and word.upper() not in _NOT_ORGS:
+            return word.upper()
+    return None
+
+
+def _acronym(word: str, text: str) -> bool:
+    """All capitals ("NATO"), or a capitalised form whose capitals also appear ("Nato")."""
+    if 2 <= len(word) <= 6 and word.isalpha():
+        return word.isupper() or (word[0].isupper() and f" {word.upper()}" in text)
+    return False
+
+
+def _merge_acronyms(counts: Counter[str]) -> list[str]:
+    long_names = {_initials(name): name for name in counts if " " in name}
+    merged: Counter[str] = Counter()
+    for name, n in counts.items():
+        merged[long_names.get(name, name)] += n
+    return [name for name, _n in merged.most_common()]
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in STOPWORDS).upper()

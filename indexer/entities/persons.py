@@ -1,0 +1,179 @@
+"""Persons: names in capitalised runs, with titles cut and short mentions resolved.
+
+A run is a person when, after cutting everything up to its last title word ("Nato Secretary
+General Jens Stoltenberg" → "Jens Stoltenberg"), it has two to five name words and
+
+* starts with a known first name, or
+* follows a title or role ("writer Aner Shalev"), or is the speaker of a quotation ("…, said
+  Barack Obama"), or its surname also stands alone elsewhere in the text ("… Lukaku scored"), or
+* has the shape of a romanised East Asian name ("Kim Jong-un", "Hui Chi-fung").
+
+No name word may be one the text also writes in lower case (an ordinary word, not a name), nor
+end a name of an organisation, place, event or work. A single word is a person only after an
+honorific ("Mr Stoltenberg") and when no fuller name of the same article ends in it. Shorter
+mentions ("Stoltenberg", "Recep Erdogan" beside "Recep Tayyip Erdogan") fold into the fullest
+form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+from indexer.entities.gazetteer import gazetteer
+from indexer.entities.lexicon import (
+    HONORIFICS,
+    ORG_HEADS,
+    PARTICLES,
+    PLACE_HEADS,
+    STOPWORDS,
+    THING_HEADS,
+    first_names,
+    title_words,
+    word_set,
+)
+from indexer.entities.runs import Run
+
+# Words that make the run before or after them the speaker of a quotation.
+SPEECH_VERBS = word_set(
+    """said says told tells added adds explained explains wrote writes argued argues noted notes
+    stated states asked asks replied replies claimed claims announced announces insisted
+    insists warned warns recalled recalls testified admitted denied believes believed
+    thinks thought who whose"""
+)
+_SPEECH_BEFORE = frozenset({"said", "says", "told", "according", "by", "with"})
+# "Kim Jong-un", "Hui Chi-fung", "Hwang Hee-Chan": a short family name then a hyphenated given name.
+_EAST_ASIAN = regex.compile(r"\p{Lu}\p{Ll}{1,4} \p{Lu}\p{Ll}{1,5}-\p{L}\p{Ll}{1,5}")
+_INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
+_MAX_NAME_WORDS = 5
+_NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A run taken as a person: the name words, and whether they make a full name."""
+
+    run: Run
+    parts: tuple[str, ...]
+    full: bool
+
+
+def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
+    """Every run that names a person, with titles and role words cut."""
+    alone = {run.texts[0] for run in runs if len(run.texts) == 1 and not run.sentence_start}
+    mentions = []
+    for run in runs:
+        parts, titled, honorific = _strip_titles(run.texts, run.before)
+        if not parts or len(parts) > _MAX_NAME_WORDS or not _plausible(parts, lowercase):
+            continue
+        if len(parts) >= 2:
+            if _is_full_name(parts, run, titled, alone, lowercase):
+                mentions.append(Mention(run, tuple(parts), True))
+        elif honorific and parts[0][0].isupper():
+            mentions.append(Mention(run, tuple(parts), False))
+    return mentions
+
+
+def _is_full_name(
+    parts: list[str], run: Run, titled: bool, alone: set[str], lowercase: set[str]
+) -> bool:
+    given = next((p for p in parts if not _INITIAL.fullmatch(p)), "")
+    cue = titled or _speaker(run) or parts[-1] in alone
+    if given.lower() in first_names():
+        # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
+        return given.lower() not in lowercase or cue or len(parts) > 2
+    return cue or _EAST_ASIAN.fullmatch(" ".join(parts)) is not None
+
+
+def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]:
+    """Cut stopwords, places and everything up to the last title word.
+
+    Returns the name words, whether a title or role precedes them and whether that is an
+    honorific that may stand before a surname alone.
+    """
+    titles = title_words()
+    places = gazetteer()
+    honorific = _title_word(before) in HONORIFICS
+    titled = honorific or (before in titles and before not in STOPWORDS)
+    last_title = -1
+    for index, word in enumerate(texts[:-1]):  # a title word at the end is a surname ("Baker")
+        if _title_word(word) in titles or any(p in titles for p in word.lower().split("-")[1:]):
+            last_title = index
+    if last_title >= 0:
+        honorific = any(p in HONORIFICS for p in _title_word(texts[last_title]).split("-"))
+        titled = True
+        texts = texts[last_title + 1 :]
+    while texts and (texts[0].lower() in STOPWORDS or texts[0] in places):
+        texts = texts[1:]
+    # A misspelt or unknown role word before a known first name ("Presidnet Recep Erdogan").
+    for index in range(1, len(texts) - 1):
+        if texts[index].lower() in first_names() and not _name_like(texts[:index]):
+            texts = texts[index:]
+            break
+    return texts, titled, honorific
+
+
+def _title_word(word: str) -> str:
+    return word.lower().rstrip(".")
+
+
+def _name_like(words: list[str]) -> bool:
+    return all(
+        w.lower() in first_names() or w.lower() in PARTICLES or _INITIAL.fullmatch(w)
+        for w in words
+    )
+
+
+def _plausible(parts: list[str], lowercase: set[str]) -> bool:
+    """Rejects names of organisations, places, events and runs made of ordinary words."""
+    places = gazetteer()
+    if parts[-1].lower() in _NOT_NAME_ENDS or " ".join(parts) in places:
+        return False
+    for index, part in enumerate(parts):
+        place = places.get(part)
+        if place is not None and place.kind in ("country", "demonym"):
+            return False
+        if part.isupper() and len(part) > 1 and "." not in part:
+            return False  # an acronym
+        if index and part in lowercase and part.lower() not in PARTICLES:
+            return False
+        if index and part.lower() in lowercase:
+            return False
+    return True
+
+
+def _speaker(run: Run) -> bool:
+    return run.after in SPEECH_VERBS or run.before in _SPEECH_BEFORE
+
+
+def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:
+    """Distinct persons, shorter mentions folded into the fullest form, most mentioned first."""
+    names: dict[str, tuple[str, ...]] = {}
+    for mention in mentions:
+        if mention.full:
+            _add_name(names, mention.parts)
+    surnames = {parts[-1]: key for key, parts in names.items()}
+    for mention in mentions:
+        if not mention.full and mention.parts[-1] not in surnames:
+            key = " ".join(mention.parts)
+            names[key] = mention.parts
+            surnames[mention.parts[-1]] = key
+    counts: Counter[str] = Counter({key: 0 for key in names})
+    for run in runs:
+        for word in run.texts:
+            if word in surnames:
+                counts[surnames[word]] += 1
+    return [name for name, _n in counts.most_common()]
+
+
+def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None:
+    """One entry per person: "Recep Erdogan" and "Recep Tayyip Erdogan" are one."""
+    for key, other in list(names.items()):
+        if other[-1] == parts[-1] and other[0] == parts[0]:
+            if len(parts) > len(other):
+                del names[key]
+                names[" ".join(parts)] = parts
+            return
+    names[" ".join(parts)] = parts

@@ -1,0 +1,156 @@
+"""Runs of capitalised words: the candidates every entity rule starts from.
+
+English marks names with capitals, so a run of capitalised words ("Nato Secretary General Jens
+Stoltenberg") is where persons, organisations and places hide. A run never crosses punctuation,
+a blank line or a possessive; it may cross a single line break and a non-breaking space, because
+copied text breaks lines inside names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from indexer.entities.lexicon import PARTICLES, word_set
+
+# A word: letters, inner apostrophes, hyphens and dots ("O.J.", "d'Ettorre", "Chung-tai").
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’.\-]*\p{L}\.?|\p{L}\.?")
+# What may separate two words of one name: spaces or a single line break.
+_GAP = regex.compile(r"[ \t\u00a0\u2009\u202f]*\n?[ \t\u00a0\u2009\u202f]*")
+_ABBREVIATIONS = word_set("mr mrs ms dr st jr sr gen col lt sgt rep sen gov prof rev capt maj")
+_SENTENCE_END = frozenset('.!?:;"“”\n')
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive capitalised words, with the plain words around them as context."""
+
+    words: tuple[Word, ...]
+    before: str  # the lower-cased word just before the run ("" at a sentence start)
+    after: str  # the lower-cased word just after the run
+    sentence_start: bool
+    possessive: bool  # the last word carried "'s"
+    followed_by: str  # the next non-space character after the run
+
+    @property
+    def start(self) -> int:
+        return self.words[0].start
+
+    @property
+    def end(self) -> int:
+        return self.words[-1].end
+
+    @property
+    def texts(self) -> list[str]:
+        return [w.text for w in self.words]
+
+
+def words(text: str) -> list[Word]:
+    """Every word with its offsets; a possessive "'s" and a sentence-final dot are left out."""
+    out = []
+    for match in _WORD.finditer(text):
+        word, start, end = match.group(), match.start(), match.end()
+        if word.endswith((".",)) and not _keeps_dot(word):
+            word, end = word[:-1], end - 1
+        for suffix in ("'s", "’s", "'", "’"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 1:
+                word, end = word[: -len(suffix)], end - len(suffix)
+                break
+        out.append(Word(word, start, end))
+    return out
+
+
+def _keeps_dot(word: str) -> bool:
+    """Initials and abbreviations keep their dot ("J.", "U.S.", "Mr.")."""
+    bare = word[:-1]
+    return len(bare) == 1 or "." in bare or bare.lower() in _ABBREVIATIONS
+
+
+def is_capitalised(word: str) -> bool:
+    return word[0].isupper() or _particle_prefixed(word) or _ELIDED.match(word) is not None
+
+
+# "d'Ettorre", "l'Aquila": an elided particle before a capitalised name.
+_ELIDED = regex.compile(r"[dl]['’]\p{Lu}")
+
+
+def _particle_prefixed(word: str) -> bool:
+    """Arabic-style "al-Amr", "el-Hassan": a lower-case particle joined to a capitalised name."""
+    head, _, tail = word.partition("-")
+    return bool(tail) and head in PARTICLES and tail[:1].isupper()
+
+
+def lowercase_words(text: str) -> set[str]:
+    """Words the text writes in lower case: ordinary words, hardly ever names."""
+    return {w.text for w in words(text) if w.text[0].islower()}
+
+
+def capitalised_runs(text: str) -> list[Run]:
+    """All maximal runs of capitalised words (name particles allowed inside)."""
+    tokens = words(text)
+    runs: list[Run] = []
+    i = 0
+    while i < len(tokens):
+        if not is_capitalised(tokens[i].text):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and _joined(text, tokens[j - 1], tokens[j]):
+            nxt = tokens[j].text
+            if is_capitalised(nxt):
+                j += 1
+            elif (
+                nxt in PARTICLES
+                and j + 1 < len(tokens)
+                and is_capitalised(tokens[j + 1].text)
+                and _joined(text, tokens[j], tokens[j + 1])
+            ):
+                j += 2
+            else:
+                break
+        runs.append(_make_run(text, tokens, i, j))
+        i = j
+    return runs
+
+
+def _joined(text: str, left: Word, right: Word) -> bool:
+    """True when only name-internal space separates two words (no punctuation, no 's)."""
+    if text[left.start : left.end] != left.text or left.text.endswith(".") and not _keeps_dot(
+        left.text
+    ):
+        return False
+    gap = text[left.end : right.start]
+    return _GAP.fullmatch(gap) is not None and "\n\n" not in gap
+
+
+def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
+    last = tokens[j - 1]
+    raw_end = last.end
+    rest = text[raw_end : raw_end + 3]
+    possessive = rest[:2] in ("'s", "’s") or (rest[:1] in "'’" and last.text.endswith("s"))
+    following = text[raw_end:].lstrip(" \t\u00a0'’s") if possessive else text[raw_end:].lstrip(
+        " \t\u00a0"
+    )
+    before_text = text[: tokens[i].start].rstrip(" \t\u00a0")
+    return Run(
+        words=tuple(tokens[i:j]),
+        before=tokens[i - 1].text.lower() if i and _joined_loose(text, tokens[i - 1]) else "",
+        after=tokens[j].text.lower() if j < len(tokens) else "",
+        sentence_start=not before_text or before_text[-1] in _SENTENCE_END,
+        possessive=possessive,
+        followed_by=following[:1],
+    )
+
+
+def _joined_loose(text: str, word: Word) -> bool:
+    """The previous word counts as context only if no sentence boundary follows it."""
+    tail = text[word.end : word.end + 2]
+    return not tail or tail[0] not in _SENTENCE_END
