@@ -36,8 +36,11 @@ def person_matches(predicted: str, aliases: list[str]) -> bool:
     words = fold(predicted)
     for alias in aliases:
         alias_words = fold(alias)
-        if words and alias_words and words[-1] == alias_words[-1] and set(words) <= set(
-            alias_words
+        if (
+            words
+            and alias_words
+            and words[-1] == alias_words[-1]
+            and set(words) <= set(alias_words)
         ):
             return True
     return False
@@ -85,6 +88,7 @@ def gold_article(doc: dict) -> Article:
 
 def parsed_articles(docs: list[dict], folder: Path) -> list[Article]:
     from indexer.parsers import parse_file
+
     articles = []
     for doc in docs:
         path = folder / f"{doc['id']}.txt"
@@ -135,9 +139,7 @@ def main() -> None:
     print("{:<11} {:<20} {:<20} {:>9} {:>16}".format(*header))
     for label, persons, countries, rate in rows:
         both = 1 / (1 / rate + 1 / parse_rate)
-        print(
-            f"{label:<11} {_fmt(persons):<20} {_fmt(countries):<20} {rate:>9.0f} {both:>16.0f}"
-        )
+        print(f"{label:<11} {_fmt(persons):<20} {_fmt(countries):<20} {rate:>9.0f} {both:>16.0f}")
 
 
 def _fmt(values: tuple[float, float, float]) -> str:

@@ -15,6 +15,7 @@ import click
 
 from archive.errors import MorgueError
 from indexer.commands.parse import parse
+from indexer.commands.people import people
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +24,7 @@ def cli() -> None:
 
 
 cli.add_command(parse)
+cli.add_command(people)
 
 
 def main() -> None:

@@ -78,9 +78,10 @@ def _excluded(
         if place is not None and place.kind in ("demonym", "city") and end < len(texts):
             # "Korean Central News Agency", "Turkish Airlines", "Paris Saint-Germain".
             return texts[end][:1].isupper() and texts[-1].lower() in ORG_HEADS | _NAME_TAILS
-    if surface == texts[end - 1].split("-")[0] != texts[end - 1] and texts[end - 1].split(
-        "-", 1
-    )[1][:1].isupper():
+    if (
+        surface == texts[end - 1].split("-")[0] != texts[end - 1]
+        and texts[end - 1].split("-", 1)[1][:1].isupper()
+    ):
         return True  # "Agence France-Presse"
     return place is not None and place.kind == "city" and _common_word(surface, run, text)
 

@@ -106,6 +106,8 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
         titled = True
         texts = texts[last_title + 1 :]
     while texts and (texts[0].lower() in STOPWORDS or texts[0] in places):
+        if _given_name_first(texts):
+            break
         texts = texts[1:]
     # A misspelt or unknown role word before a known first name ("Presidnet Recep Erdogan").
     for index in range(1, len(texts) - 1):
@@ -115,14 +117,23 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
     return texts, titled, honorific
 
 
+def _given_name_first(texts: list[str]) -> bool:
+    """A place name that is also a first name, before a surname ("Jordan Henderson")."""
+    return (
+        len(texts) > 1
+        and texts[0].lower() in first_names()
+        and texts[1] not in gazetteer()
+        and texts[1].lower() not in STOPWORDS
+    )
+
+
 def _title_word(word: str) -> str:
     return word.lower().rstrip(".")
 
 
 def _name_like(words: list[str]) -> bool:
     return all(
-        w.lower() in first_names() or w.lower() in PARTICLES or _INITIAL.fullmatch(w)
-        for w in words
+        w.lower() in first_names() or w.lower() in PARTICLES or _INITIAL.fullmatch(w) for w in words
     )
 
 
@@ -133,7 +144,8 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         return False
     for index, part in enumerate(parts):
         place = places.get(part)
-        if place is not None and place.kind in ("country", "demonym"):
+        country_word = place is not None and place.kind in ("country", "demonym")
+        if country_word and (index or not _given_name_first(parts)):
             return False
         if part.isupper() and len(part) > 1 and "." not in part:
             return False  # an acronym

@@ -123,8 +123,10 @@ def capitalised_runs(text: str) -> list[Run]:
 
 def _joined(text: str, left: Word, right: Word) -> bool:
     """True when only name-internal space separates two words (no punctuation, no 's)."""
-    if text[left.start : left.end] != left.text or left.text.endswith(".") and not _keeps_dot(
-        left.text
+    if (
+        text[left.start : left.end] != left.text
+        or left.text.endswith(".")
+        and not _keeps_dot(left.text)
     ):
         return False
     gap = text[left.end : right.start]
@@ -136,8 +138,8 @@ def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
     raw_end = last.end
     rest = text[raw_end : raw_end + 3]
     possessive = rest[:2] in ("'s", "’s") or (rest[:1] in "'’" and last.text.endswith("s"))
-    following = text[raw_end:].lstrip(" \t\u00a0'’s") if possessive else text[raw_end:].lstrip(
-        " \t\u00a0"
+    following = (
+        text[raw_end:].lstrip(" \t\u00a0'’s") if possessive else text[raw_end:].lstrip(" \t\u00a0")
     )
     before_text = text[: tokens[i].start].rstrip(" \t\u00a0")
     return Run(

@@ -1,0 +1,240 @@
+"""Archive-wide canonical names, so that one person is one facet value.
+
+The rule: two person names are the same person when their first and last words agree once
+accents and case are folded; middle names are optional ("Recep Erdogan", "Recep Tayyip
+Erdogan" and "Recep Tayyip Erdoğan" are one). A lone surname ("Erdoğan") joins the one group
+with that surname, and stays apart when there are several. The canonical form of a group is its
+most complete name (most words, diacritics kept, acronyms in capitals), then the most
+frequent.
+Organisations are one when their folded names agree ("NATO", "Nato").
+
+When the rule is wrong, an editor merges or splits by hand (``python -m indexer people``);
+a manual decision is never undone by the rule. Changes apply to articles indexed afterwards
+(``python -m indexer rebuild`` re-applies them to the whole archive).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.article import Article
+from archive.errors import NotFound
+from archive.sqlitedb import connect, write_transaction
+
+PERSON = "person"
+ORG = "org"
+KINDS = (PERSON, ORG)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS aliases (
+    kind TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    mentions INTEGER NOT NULL DEFAULT 0,
+    pinned_to TEXT,
+    PRIMARY KEY (kind, alias)
+);
+CREATE INDEX IF NOT EXISTS aliases_group ON aliases (kind, group_key);
+"""
+# A chain of merges longer than this is a loop made by hand; it stops there.
+_MAX_PIN_DEPTH = 20
+
+
+@dataclass
+class Entry:
+    """One canonical name with every alias that maps to it."""
+
+    kind: str
+    canonical: str
+    aliases: list[str]
+    mentions: int
+
+
+def fold(name: str) -> str:
+    """Lower case without accents, dots or extra spaces: "Erdoğan" → "erdogan"."""
+    bare = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
+    return " ".join(bare.replace(".", " ").replace("\u00a0", " ").lower().split())
+
+
+def group_key(kind: str, name: str) -> str:
+    """The rule's key: first and last folded word for persons, the folded name otherwise."""
+    words = fold(name).split()
+    if kind == PERSON and len(words) > 1:
+        return f"{words[0]} {words[-1]}"
+    return " ".join(words)
+
+
+class AliasTable:
+    """The alias table in ``<data_dir>/aliases.sqlite``."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(db_path)
+        self._conn = connect(self.path)
+        self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> AliasTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # The rule ---------------------------------------------------------------------------------
+
+    def canonical_person(self, name: str) -> str:
+        """The canonical form of a person's name, recording the name as seen once more."""
+        return self._canonical(PERSON, name)
+
+    def canonical_org(self, name: str) -> str:
+        """The canonical form of an organisation's name, recording it as seen once more."""
+        return self._canonical(ORG, name)
+
+    def canonical_names(self, kind: str, names: list[str]) -> list[str]:
+        """Canonical forms of several names in one transaction, duplicates dropped."""
+        out: list[str] = []
+        with write_transaction(self._conn):
+            for name in names:
+                canonical = self._record(kind, " ".join(name.split()))
+                if canonical not in out:
+                    out.append(canonical)
+        return out
+
+    def _canonical(self, kind: str, name: str) -> str:
+        return self.canonical_names(kind, [name])[0]
+
+    def _record(self, kind: str, name: str) -> str:
+        row = self._row(kind, name)
+        if row is not None:
+            self._conn.execute(
+                "UPDATE aliases SET mentions = mentions + 1 WHERE kind = ? AND alias = ?",
+                (kind, name),
+            )
+        else:
+            self._insert(kind, name, self._key_for_new(kind, name), mentions=1)
+        return self.resolve(kind, name)
+
+    def _insert(self, kind: str, name: str, key: str, mentions: int = 0) -> None:
+        self._conn.execute(
+            "INSERT INTO aliases (kind, alias, group_key, mentions) VALUES (?, ?, ?, ?)",
+            (kind, name, key, mentions),
+        )
+
+    def _key_for_new(self, kind: str, name: str) -> str:
+        """A lone surname joins the only group ending in it; otherwise the rule's key."""
+        key = group_key(kind, name)
+        if kind == PERSON and " " not in key:
+            groups = {
+                row["group_key"]
+                for row in self._conn.execute(
+                    "SELECT group_key FROM aliases WHERE kind = ? AND group_key LIKE ?",
+                    (kind, f"% {key}"),
+                )
+            }
+            if len(groups) == 1:
+                return groups.pop()
+        return key
+
+    def resolve(self, kind: str, name: str) -> str:
+        """The canonical form of a known name: a manual decision first, else the rule."""
+        for _ in range(_MAX_PIN_DEPTH):
+            row = self._row(kind, name)
+            if row is None:
+                return name
+            if row["pinned_to"] is None:
+                return self._best_of_group(kind, row["group_key"]) or name
+            if row["pinned_to"] == name:
+                return name
+            name = row["pinned_to"]
+        return name
+
+    def _best_of_group(self, kind: str, key: str) -> str | None:
+        rows = self._conn.execute(
+            "SELECT alias, mentions FROM aliases WHERE kind = ? AND group_key = ?"
+            " AND pinned_to IS NULL",
+            (kind, key),
+        ).fetchall()
+        if not rows:
+            return None
+        return max(rows, key=lambda r: _completeness(r["alias"], r["mentions"]))["alias"]
+
+    def _row(self, kind: str, name: str) -> sqlite3.Row | None:
+        return self._conn.execute(
+            "SELECT * FROM aliases WHERE kind = ? AND alias = ?", (kind, name)
+        ).fetchone()
+
+    # Editing by hand --------------------------------------------------------------------------
+
+    def entries(self, kind: str = PERSON, contains: str | None = None) -> list[Entry]:
+        """Every canonical name with its aliases, most mentioned first."""
+        grouped: dict[str, Entry] = {}
+        rows = self._conn.execute(
+            "SELECT alias, mentions FROM aliases WHERE kind = ? ORDER BY alias", (kind,)
+        ).fetchall()
+        for row in rows:
+            canonical = self.resolve(kind, row["alias"])
+            entry = grouped.setdefault(canonical, Entry(kind, canonical, [], 0))
+            entry.aliases.append(row["alias"])
+            entry.mentions += row["mentions"]
+        found = list(grouped.values())
+        if contains:
+            needle = fold(contains)
+            found = [e for e in found if any(needle in fold(a) for a in e.aliases)]
+        return sorted(found, key=lambda e: (-e.mentions, e.canonical))
+
+    def merge(self, alias: str, into: str, kind: str = PERSON) -> str:
+        """Make ``alias`` (with the names the rule groups under it) a name of ``into``.
+
+        Returns the canonical name they now share.
+        """
+        alias, into = " ".join(alias.split()), " ".join(into.split())
+        with write_transaction(self._conn):
+            source = self._existing(kind, alias)
+            if self._row(kind, into) is None:
+                self._insert(kind, into, group_key(kind, into))
+            # Pin to the name ``into`` resolves to now, so that pins never form a loop.
+            target = self.resolve(kind, into)
+            self._conn.execute(
+                "UPDATE aliases SET pinned_to = ? WHERE kind = ? AND alias != ? AND (alias = ?"
+                " OR (group_key = ? AND pinned_to IS NULL))",
+                (target, kind, target, alias, source["group_key"]),
+            )
+            return self.resolve(kind, target)
+
+    def split(self, alias: str, kind: str = PERSON) -> None:
+        """Make ``alias`` a name of its own; the rest of its group keeps its canonical."""
+        alias = " ".join(alias.split())
+        with write_transaction(self._conn):
+            self._existing(kind, alias)
+            self._conn.execute(
+                "UPDATE aliases SET pinned_to = ? WHERE kind = ? AND alias = ?",
+                (alias, kind, alias),
+            )
+
+    def _existing(self, kind: str, alias: str) -> sqlite3.Row:
+        row = self._row(kind, alias)
+        if row is None:
+            raise NotFound(f"No {kind} name {alias!r} in the alias table.")
+        return row
+
+
+def _completeness(name: str, mentions: int) -> tuple[int, int, int, int]:
+    """Most words, then diacritics kept ("Erdoğan" over "Erdogan"), then capitals ("NATO"
+    over "Nato"), then the most mentions."""
+    capitals = sum(ch.isupper() for ch in name)
+    return len(name.split()), int(fold(name) != name.lower()), capitals, mentions
+
+
+def canonicalize(article: Article, table: AliasTable) -> Article:
+    """A copy of ``article`` with archive-wide canonical person and organisation names."""
+    return dataclasses.replace(
+        article,
+        persons=table.canonical_names(PERSON, article.persons),
+        organizations=table.canonical_names(ORG, article.organizations),
+    )

@@ -1,0 +1,85 @@
+"""The archive-wide alias table on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.aliases import ORG, AliasTable, canonicalize
+from archive.article import Article
+from archive.errors import NotFound
+
+
+@pytest.fixture
+def table(tmp_path: Path):
+    with AliasTable(tmp_path / "aliases.sqlite") as aliases:
+        yield aliases
+
+
+def test_erdogan_forms_become_one_name(table: AliasTable) -> None:
+    names = ["Recep Erdogan", "Recep Tayyip Erdoğan", "Erdoğan", "Recep Erdogan"]
+    for name in names:
+        table.canonical_person(name)
+    assert {table.canonical_person(name) for name in names} == {"Recep Tayyip Erdoğan"}
+    assert table.canonical_person("Recep\u00a0Erdogan") == "Recep Tayyip Erdoğan"
+
+
+def test_different_first_names_stay_apart(table: AliasTable) -> None:
+    assert table.canonical_person("George W. Bush") == "George W. Bush"
+    assert table.canonical_person("Jeb Bush") == "Jeb Bush"
+    # A lone surname shared by two groups is not guessed.
+    assert table.canonical_person("Bush") == "Bush"
+
+
+def test_organisations_fold_case(table: AliasTable) -> None:
+    assert table.canonical_org("NATO") == "NATO"
+    table.canonical_org("Nato")
+    assert table.canonical_org("Nato") == table.canonical_org("NATO")
+    assert table.canonical_org("State Department") == "State Department"
+
+
+def test_canonicalize_article_and_persistence(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.sqlite"
+    with AliasTable(path) as first:
+        first.canonical_person("Recep Tayyip Erdoğan")
+    article = Article(
+        id="a",
+        title="t",
+        body=["b"],
+        persons=["Recep Erdogan", "Jens Stoltenberg"],
+        organizations=["Nato"],
+    )
+    with AliasTable(path) as again:
+        result = canonicalize(article, again)
+    assert result.persons == ["Recep Tayyip Erdoğan", "Jens Stoltenberg"]
+    assert article.persons == ["Recep Erdogan", "Jens Stoltenberg"]
+    assert result.organizations == ["Nato"]
+
+
+def test_merge_and_split_override_the_rule(table: AliasTable) -> None:
+    table.canonical_person("Recep Tayyip Erdoğan")
+    table.canonical_person("Recep Erdogan")
+    table.split("Recep Erdogan")
+    assert table.canonical_person("Recep Erdogan") == "Recep Erdogan"
+    assert table.canonical_person("Recep Tayyip Erdoğan") == "Recep Tayyip Erdoğan"
+    table.merge("Recep Erdogan", "Recep Tayyip Erdoğan")
+    assert table.canonical_person("Recep Erdogan") == "Recep Tayyip Erdoğan"
+    entries = table.entries(contains="erdogan")
+    assert [e.canonical for e in entries] == ["Recep Tayyip Erdoğan"]
+    assert sorted(entries[0].aliases) == ["Recep Erdogan", "Recep Tayyip Erdoğan"]
+
+
+def test_merge_never_makes_a_loop(table: AliasTable) -> None:
+    for name in ("Ann Lee", "Ann B. Lee", "Lee"):
+        table.canonical_person(name)
+    table.merge("Ann B. Lee", "Lee")
+    table.merge("Lee", "Ann B. Lee")
+    assert table.canonical_person("Lee") == table.canonical_person("Ann Lee")
+
+
+def test_unknown_alias_is_not_found(table: AliasTable) -> None:
+    with pytest.raises(NotFound):
+        table.split("Nobody Known")
+    with pytest.raises(NotFound):
+        table.merge("Nobody Known", "Someone", kind=ORG)

@@ -1,0 +1,98 @@
+"""Entity extraction on the seed article, on short ambiguous sentences and on gold documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.article import Article, Caption
+from bench.entities import gold_article, score_countries, score_persons
+from indexer.entities import entities_of_text, extract_entities
+
+
+def test_seed_article_through_our_parser(seed_path: Path) -> None:
+    from indexer.parsers import parse_file
+
+    article = extract_entities(parse_file(seed_path))
+    assert sorted(article.persons) == sorted(
+        ["Jens Stoltenberg", "Antonio Guterres", "Kelly Craft", "Recep Erdogan", "Bashar Al Assad"]
+    )
+    assert sorted(article.countries) == sorted(["TR", "SY", "RU", "US", "IQ", "BE"])
+    assert "Francisco Seco" not in article.persons
+    assert any(c.credit and "Francisco Seco" in c.credit for c in article.captions)
+    assert "NATO" in article.organizations
+
+
+def test_extract_entities_returns_a_copy_and_ignores_credits() -> None:
+    article = Article(
+        id="x",
+        title="Talks in Ankara",
+        body=["Foreign Minister Mevlut Cavusoglu met Sergey Lavrov in Ankara on Monday."],
+        captions=[Caption(text="Sergey Lavrov arrives in Ankara.", credit="Jane Doe / Reuters")],
+    )
+    result = extract_entities(article)
+    assert article.persons == []
+    assert sorted(result.persons) == ["Mevlut Cavusoglu", "Sergey Lavrov"]
+    assert result.countries == ["TR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons", "countries"),
+    [
+        ("Georgia's parliament met in Tbilisi on Monday.", [], ["GE"]),
+        (
+            "Voters in Atlanta, Georgia, lined up early. The U.S. election is close.",
+            [],
+            ["US"],
+        ),
+        ("King Abdullah of Jordan met US officials in Amman.", ["Abdullah"], ["JO", "US"]),
+        (
+            "Striker Jordan Henderson scored twice. Jordan said the win mattered.",
+            ["Jordan Henderson"],
+            [],
+        ),
+        ("The family roasted a turkey for the holiday.", [], []),
+        ("Chad Smith, the drummer, said he was tired.", ["Chad Smith"], []),
+        ("Troops from Chad and Niger crossed into Mali.", [], ["TD", "NE", "ML"]),
+        ("The flight on Biman Bangladesh Airlines landed late.", [], []),
+        ("An Agence France-Presse reporter saw the crowd.", [], []),
+        ("Protesters filled the streets of Hong Kong.", [], ["HK"]),
+        ("The Kremlin denied the report, and Washington said nothing.", [], ["RU", "US"]),
+        ("Turkish troops and Russian-backed forces clashed near Idlib.", [], ["TR", "RU", "SY"]),
+    ],
+)
+def test_ambiguous_names(text: str, persons: list[str], countries: list[str]) -> None:
+    found = entities_of_text(text)
+    assert sorted(found.persons) == sorted(persons)
+    assert sorted(found.countries) == sorted(countries)
+
+
+def test_titles_possessives_and_short_mentions_fold_into_one_person() -> None:
+    text = (
+        "Nato Secretary General Jens Stoltenberg spoke in Brussels.\n\n"
+        "Mr Stoltenberg's remarks followed a call. Stoltenberg said the alliance was united.\n\n"
+        "Turkish President Recep Tayyip Erdogan replied. Later Recep Erdogan\u00a0spoke again."
+    )
+    found = entities_of_text(text)
+    assert sorted(found.persons) == ["Jens Stoltenberg", "Recep Tayyip Erdogan"]
+    assert found.countries[0] in {"BE", "TR"} and set(found.countries) == {"BE", "TR"}
+
+
+@pytest.fixture(scope="module")
+def gold_docs(corpus_dir: Path) -> dict[str, dict]:
+    docs = json.loads((corpus_dir / "gum-wikinews" / "gold_docs.json").read_text("utf-8"))
+    return {doc["id"]: doc for doc in docs}
+
+
+@pytest.mark.parametrize(
+    "doc_id", ["GUM_news_asylum", "GUM_news_korea", "GUM_news_sensitive", "GUM_news_flag"]
+)
+def test_gold_documents(gold_docs: dict[str, dict], doc_id: str) -> None:
+    doc = gold_docs[doc_id]
+    found = extract_entities(gold_article(doc))
+    tp, fp, fn = score_persons(found.persons, doc["person_entities"])
+    assert tp >= 0.8 * len(doc["person_entities"]) and fp <= 1
+    tp, fp, fn = score_countries(found.countries, doc["countries"])
+    assert fn == 0 and fp <= 1

@@ -1,0 +1,55 @@
+"""`python -m indexer people` on a real alias table in a temporary data folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archive import datadir
+from archive.aliases import AliasTable
+
+
+def _seed(data_dir: Path) -> None:
+    with AliasTable(datadir.aliases_path(data_dir)) as table:
+        for name in ("Recep Erdogan", "Recep Tayyip Erdoğan", "Erdoğan", "Jens Stoltenberg"):
+            table.canonical_person(name)
+
+
+def test_help_of_each_command(run_indexer) -> None:
+    for args in (
+        ["people", "--help"],
+        ["people", "list", "--help"],
+        ["people", "merge", "--help"],
+        ["people", "split", "--help"],
+    ):
+        code, out, _err = run_indexer(*args)
+        assert code == 0 and "Usage:" in out
+
+
+def test_list_merge_split(run_indexer, tmp_path: Path) -> None:
+    _seed(tmp_path)
+    code, out, _ = run_indexer("people", "list", "--data-dir", tmp_path, "--json")
+    assert code == 0
+    entries = [json.loads(line) for line in out.splitlines()]
+    erdogan = next(e for e in entries if e["canonical"] == "Recep Tayyip Erdoğan")
+    assert sorted(erdogan["aliases"]) == ["Erdoğan", "Recep Erdogan", "Recep Tayyip Erdoğan"]
+
+    code, out, _ = run_indexer("people", "split", "--data-dir", tmp_path, "Erdoğan")
+    assert code == 0 and "own name" in out
+    code, out, _ = run_indexer("people", "list", "--data-dir", tmp_path, "--search", "erdogan")
+    assert code == 0 and out.splitlines()[0].startswith("Recep Tayyip Erdoğan")
+    assert any(line.startswith("Erdoğan [") for line in out.splitlines())
+
+    code, out, _ = run_indexer(
+        "people", "merge", "--data-dir", tmp_path, "Erdoğan", "Recep Tayyip Erdoğan"
+    )
+    assert code == 0 and "Recep Tayyip Erdoğan" in out
+    with AliasTable(datadir.aliases_path(tmp_path)) as table:
+        assert table.canonical_person("Erdoğan") == "Recep Tayyip Erdoğan"
+
+
+def test_unknown_name_is_one_line_error(run_indexer, tmp_path: Path) -> None:
+    _seed(tmp_path)
+    code, _out, err = run_indexer("people", "split", "--data-dir", tmp_path, "Nobody Known")
+    assert code == 1
+    assert err.strip().count("\n") == 0 and "Nobody Known" in err
