@@ -1,0 +1,176 @@
+"""Body-text extraction benchmark: F1, speed and captions on the article-extraction benchmark.
+
+Scoring follows the benchmark's README: ``\\w+`` tokens, multisets of 4-token shingles, per-page
+precision and recall (normalised, so every page weighs the same), corpus precision as the mean
+over pages with a non-empty prediction, recall as the mean over pages with a non-empty gold
+text, F1 of the two means. Time is the whole ``parse_html`` per page (decoding, metadata,
+captions, body) on one core. Captions are checked on every page that has a ``<figcaption>``.
+
+    .venv/bin/python -m bench.extraction [--limit N] [--worst K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import lxml.html
+
+import config
+from archive.article import Article
+from archive.errors import MorgueError
+from indexer.parsers import parse_html
+from indexer.parsers.captions import split_credit
+from indexer.parsers.text_norm import clean_spaces, words
+
+BENCHMARK = config.CORPUS_DIR / "article-extraction-benchmark"
+_TOKEN = re.compile(r"\w+")
+_CREDIT_CLASS = "contains(@class,'credit') or contains(@class,'copyright')"
+# Captions shorter than this are too generic ("Reuters", "Photo") to test for in the body.
+_MIN_CAPTION_WORDS_IN_BODY_TEST = 6
+
+
+def shingles(text: str) -> Counter:
+    """The multiset of 4-token windows (a shorter text gives one shorter window)."""
+    tokens = _TOKEN.findall(text or "")
+    if len(tokens) < 4:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def precision_recall(predicted: str, gold: str) -> tuple[float, float]:
+    """Per-page precision and recall of shingles, as the benchmark defines them."""
+    pred, true = shingles(predicted), shingles(gold)
+    tp = sum((pred & true).values())
+    fp = sum(pred.values()) - tp
+    fn = sum(true.values()) - tp
+    if fp == 0 and fn == 0:
+        return 1.0, 1.0
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall
+
+
+def pages(limit: int | None = None) -> Iterator[tuple[str, bytes, str]]:
+    """(page id, raw HTML, gold body) for each benchmark page."""
+    gold = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
+    files = sorted((BENCHMARK / "html").glob("*.html.gz"))[:limit]
+    for path in files:
+        page_id = path.name.split(".")[0]
+        yield page_id, gzip.decompress(path.read_bytes()), gold[page_id]["articleBody"]
+
+
+@dataclass
+class CaptionStats:
+    figcaptions: int = 0
+    found: int = 0
+    with_credit: int = 0
+    credit_split: int = 0
+    in_body: int = 0
+    missed: list[str] = field(default_factory=list)
+
+
+def _phrase(text: str) -> str:
+    return " " + " ".join(words(text)) + " "
+
+
+def _figcaptions(raw: bytes) -> list[tuple[str, bool]]:
+    """(text, has a credit) of each non-empty <figcaption>, judged from the page alone."""
+    tree = lxml.html.document_fromstring(raw, parser=lxml.html.HTMLParser(encoding="utf-8"))
+    found = []
+    for element in tree.iter("figcaption"):
+        text = clean_spaces(element.text_content())
+        if text:
+            has_credit = bool(element.xpath(f".//*[{_CREDIT_CLASS}]")) or bool(
+                split_credit(text).credit
+            )
+            found.append((text, has_credit))
+    return found
+
+
+def check_captions(raw: bytes, article: Article | None, stats: CaptionStats) -> None:
+    body = _phrase(" ".join(article.body)) if article else ""
+    captions = article.captions if article else []
+    for text, has_credit in _figcaptions(raw):
+        stats.figcaptions += 1
+        stats.with_credit += has_credit
+        phrase = _phrase(text)
+        match = next(
+            (c for c in captions if (c.text and _phrase(c.text) in phrase) or
+             (not c.text and c.credit and _phrase(c.credit) == phrase)),
+            None,
+        )
+        if match:
+            stats.found += 1
+            stats.credit_split += bool(has_credit and match.credit)
+        else:
+            stats.missed.append(text[:100])
+        if len(words(text)) >= _MIN_CAPTION_WORDS_IN_BODY_TEST and phrase in body:
+            stats.in_body += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="only the first N pages")
+    parser.add_argument("--worst", type=int, default=0, help="also list the K worst pages")
+    args = parser.parse_args()
+
+    precisions, recalls, times, per_page = [], [], [], []
+    failures = 0
+    captions = CaptionStats()
+    for page_id, raw, gold in pages(args.limit):
+        start = time.perf_counter()
+        try:
+            article = parse_html(raw)
+        except MorgueError:
+            article = None
+            failures += 1
+        times.append(time.perf_counter() - start)
+        predicted = "\n\n".join(article.body) if article else ""
+        precision, recall = precision_recall(predicted, gold)
+        if predicted.strip():
+            precisions.append(precision)
+        if gold.strip():
+            recalls.append(recall)
+        per_page.append((min(precision, recall), page_id, precision, recall))
+        check_captions(raw, article, captions)
+
+    p, r = statistics.mean(precisions), statistics.mean(recalls)
+    found_share = captions.found / max(1, captions.figcaptions)
+    split_share = captions.credit_split / max(1, captions.with_credit)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    rows = [
+        ("pages", f"{len(times)}"),
+        ("no article found", f"{failures}"),
+        ("body F1", f"{f1:.4f}"),
+        ("body precision", f"{p:.4f}"),
+        ("body recall", f"{r:.4f}"),
+        ("median ms/page (parse_html)", f"{statistics.median(times) * 1000:.1f}"),
+        ("p90 ms/page", f"{statistics.quantiles(times, n=10)[-1] * 1000:.1f}"),
+        ("figcaptions", f"{captions.figcaptions}"),
+        ("  found as captions", f"{captions.found} ({found_share:.1%})"),
+        ("  having a credit", f"{captions.with_credit}"),
+        ("  credit split off", f"{captions.credit_split} ({split_share:.1%})"),
+        ("  left in body (>= 6 words)", f"{captions.in_body}"),
+    ]  # fmt: skip
+    width = max(len(label) for label, _ in rows)
+    print(f"{'measure':<{width}}  value")
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    if args.worst:
+        print()
+        for _, page_id, precision, recall in sorted(per_page)[: args.worst]:
+            print(f"{page_id[:12]}  P {precision:.2f}  R {recall:.2f}")
+        for text in captions.missed[: args.worst]:
+            print(f"missed caption: {text}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""Turning what a journalist saves into Articles: web pages, .html.gz files and plain text.
+
+The functions here pick the parser by file name; the parsers themselves are pure (bytes or text
+in, Article out). Each raises :class:`archive.errors.UnreadableFile` when the input cannot be
+read as text and :class:`archive.errors.NotAnArticle` when it holds no article.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive.article import Article
+from indexer.parsers.html import parse_html
+from indexer.parsers.reading import GZIP_MAGIC, decode, gunzip, read_file
+from indexer.parsers.text import parse_text
+
+__all__ = ["parse_bytes", "parse_file", "parse_html", "parse_text"]
+
+_TEXT_SUFFIXES = (".txt", ".text")
+
+
+def parse_bytes(data: bytes, *, name: str, url: str | None = None) -> Article:
+    """Parse ``data`` as the file called ``name``: ``.gz`` is unpacked, ``.txt`` is plain text."""
+    lower = name.lower()
+    if lower.endswith(".gz") or data.startswith(GZIP_MAGIC):
+        data = gunzip(data)
+        lower = lower.removesuffix(".gz")
+    if lower.endswith(_TEXT_SUFFIXES):
+        return parse_text(decode(data), url=url)
+    return parse_html(data, url=url)
+
+
+def parse_file(path: Path, *, url: str | None = None) -> Article:
+    """Read and parse one file (size limit, gzip and encodings handled in :mod:`.reading`)."""
+    return parse_bytes(read_file(path), name=path.name, url=url)

@@ -1,0 +1,97 @@
+"""The article body: paragraphs of the story without the page around it.
+
+trafilatura finds the main text well; we help it on both sides. Before it runs, captions are
+already gone (see captions.py) and :mod:`boilerplate` drops blocks that are page furniture by
+their class (share bars, newsletters, related links, comments) or by their shape (lists of
+links). After it, we drop what it still lets through: the headline repeated at the top,
+caption text, notices and "Read more"-style lines. When trafilatura finds little,
+readability's scoring of the same tree is the fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import trafilatura
+from lxml.html import HtmlElement, fragment_fromstring
+from readability import Document
+
+from indexer.parsers.boilerplate import is_notice, prune_boilerplate
+from indexer.parsers.text_norm import clean_paragraph, same_text, words
+
+# trafilatura and readability log every odd page at WARNING; those are not our user's problem.
+for _name in ("trafilatura", "readability", "htmldate"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+# Below this many characters trafilatura has probably missed the article; ask readability.
+_SHORT_BODY_CHARS = 250
+# The headline is looked for in this many leading paragraphs, as a match of this many words.
+_HEADLINE_SEARCH = 2
+_HEADLINE_OVERLAP = 0.8
+_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
+
+
+def _trafilatura_paragraphs(tree: HtmlElement) -> list[str]:
+    document = trafilatura.bare_extraction(
+        tree, with_metadata=False, include_comments=False, include_tables=True, fast=True
+    )
+    if document is None or document.body is None:
+        return []
+    paragraphs: list[str] = []
+    for block in document.body:
+        if block.tag == "list":
+            paragraphs += ["".join(item.itertext()) for item in block.iter("item")]
+        elif block.tag == "table":
+            paragraphs += [" ".join(row.itertext()) for row in block.iter("row")]
+        else:
+            paragraphs.append(" ".join(block.itertext()))
+    return paragraphs
+
+
+def _readability_paragraphs(tree: HtmlElement) -> list[str]:
+    summary = Document(tree).summary(html_partial=True)
+    if not summary:
+        return []
+    root = fragment_fromstring(summary, create_parent="div")
+    blocks = [
+        e for e in root.iter(*_BLOCKS) if not any(a.tag in _BLOCKS for a in e.iterancestors())
+    ]
+    return [e.text_content() for e in blocks] or [root.text_content()]
+
+
+def _like_headline(paragraph: str, title: str) -> bool:
+    """Whether a paragraph is the headline again, maybe with the site name cut or added."""
+    if not title:
+        return False
+    para, head = set(words(paragraph)), set(words(title))
+    return bool(para) and len(para & head) >= _HEADLINE_OVERLAP * max(len(para), len(head))
+
+
+def _drop_repeats(paragraphs: list[str], title: str, captions: list[str]) -> list[str]:
+    """Drop the headline repeated at the top and paragraphs that repeat a caption."""
+    start = 0
+    while start < _HEADLINE_SEARCH and start < len(paragraphs):
+        if not _like_headline(paragraphs[start], title):
+            break
+        start += 1
+    return [p for p in paragraphs[start:] if not any(same_text(p, c) for c in captions)]
+
+
+def extract_body(
+    tree: HtmlElement, *, title: str = "", captions: list[str] | None = None
+) -> list[str]:
+    """The body paragraphs of the page in ``tree`` (which is pruned in place).
+
+    ``title`` and ``captions`` are texts the page shows elsewhere that must not be counted as
+    body when they reappear inside the article block.
+    """
+    prune_boilerplate(tree)
+    paragraphs = [clean_paragraph(p) for p in _trafilatura_paragraphs(tree)]
+    paragraphs = [p for p in paragraphs if p]
+    if sum(len(p) for p in paragraphs) < _SHORT_BODY_CHARS:
+        fallback = [clean_paragraph(p) for p in _readability_paragraphs(tree)]
+        fallback = [p for p in fallback if p]
+        if sum(map(len, fallback)) > sum(map(len, paragraphs)):
+            paragraphs = fallback
+    paragraphs = [p for p in paragraphs if not is_notice(p)]
+    return _drop_repeats(paragraphs, title, captions or [])

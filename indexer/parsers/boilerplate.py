@@ -1,0 +1,116 @@
+"""Page furniture that is not the article: found by class name, by shape, or by wording.
+
+Three independent tests, each cheap:
+
+* blocks whose class or id says what they are (``share-bar``, ``newsletter-signup``,
+  ``related-articles``, ``comments``…), unless they hold several long paragraphs (a wrapper
+  called ``content-wrapper social`` is still the article);
+* lists whose items are nothing but links (related stories, tag clouds, "more from");
+* short paragraphs worded as notices: "Powered by automated translation", "Read more: …",
+  "Sign up for our newsletter", "Loading comments…".
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+# A class or id token that names furniture: it starts with one of these words ("share-bar",
+# "related_links") or ends with one of them after a dash ("post-comments", "inline-related").
+_FURNITURE_WORDS = (
+    r"comments?|comment-list|disqus|newsletters?|signup|sign-up|subscribe|subscription|share|"
+    r"sharing|social|socials|related|recommended|recommendations|more-stories|most-popular|"
+    r"most-read|popular|trending|outbrain|taboola|promo|sidebar|breadcrumbs?|tags|author-bio"
+)
+_FURNITURE = re.compile(
+    rf"^(?:{_FURNITURE_WORDS})(?:$|[-_])|[-_](?:{_FURNITURE_WORDS})$", re.IGNORECASE
+)
+_FURNITURE_XPATH = (
+    "//*[self::div or self::section or self::aside or self::ul or self::ol or self::nav "
+    "or self::footer or self::form][@class or @id]"
+)
+# A block with this many long paragraphs is article text, whatever its name says.
+_ARTICLE_PARAGRAPHS = 3
+_LONG_PARAGRAPH_CHARS = 120
+_LINK_LIST_SHARE = 0.9
+_MIN_LINK_LIST_ITEMS = 3
+
+_NOTICE = re.compile(
+    r"""^(?:
+        powered\s+by\s+automated\s+translation
+      | (?:read|see|watch|listen)\s+(?:more|also|next)\b
+      | (?:also\s+read|related|more|recommended|most\s+read|popular\s+on)\s*[:|\]]
+      | don'?t\s+miss\b
+      | \[?related\s*:
+      | you\s+may\s+(?:also\s+)?like
+      | (?:leggi\s+anche|lesen\s+sie\s+auch|lire\s+aussi|leia\s+tamb[ée]m|читайте\s+также)
+      | (?:sign\s+up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|e-?mail|channel|today)
+      | get\s+the\s+latest\b.{0,60}\b(?:inbox|newsletters?)
+      | click\s+here\s+to\s+(?:subscribe|sign\s+up|get|download|read)
+      | follow\s+(?:us|@?\w+(?:\s+\w+){0,6})\s+on\s+(?:twitter|facebook|instagram)
+      | loading\s+comments
+      | (?:\d+\s+)?comments?\s*$
+      | (?:top\s+rated\s+|all\s+|show\s+|view\s+)comments?
+      | leave\s+a\s+(?:reply|comment)
+      | (?:share|tweet)\s+(?:this|on)\b
+      | like\s+this\s+(?:story|article)\?
+      | advertisement\s*$
+      | story\s+continues\s+below
+      | thanks\s+for\s+signing\s+up
+      | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b
+      | (?:copyright|©|ⓒ)\s*(?:©|ⓒ)?\s*(?:\d{4}|[A-Z])
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_MAX_NOTICE_WORDS = 30
+
+
+def _text_length(element: HtmlElement) -> int:
+    return len(" ".join(element.text_content().split()))
+
+
+def _is_link_list(element: HtmlElement) -> bool:
+    items = element.findall("li")
+    if len(items) < _MIN_LINK_LIST_ITEMS:
+        return False
+    text = _text_length(element)
+    linked = sum(_text_length(a) for a in element.iter("a"))
+    return text > 0 and linked >= _LINK_LIST_SHARE * text
+
+
+def _is_link_only(element: HtmlElement) -> bool:
+    """A paragraph or heading that is one link and nothing else: a pointer to another page."""
+    links = list(element.iter("a"))
+    if not links:
+        return False
+    text = _text_length(element)
+    return text > 0 and sum(_text_length(a) for a in links) >= _LINK_LIST_SHARE * text
+
+
+def _is_furniture(element: HtmlElement) -> bool:
+    names = f"{element.get('class', '')} {element.get('id', '')}".split()
+    if not any(_FURNITURE.search(name) for name in names):
+        return False
+    long_paragraphs = 0
+    for paragraph in element.iter("p"):
+        if _text_length(paragraph) >= _LONG_PARAGRAPH_CHARS:
+            long_paragraphs += 1
+            if long_paragraphs >= _ARTICLE_PARAGRAPHS:
+                return False
+    return True
+
+
+def prune_boilerplate(tree: HtmlElement) -> None:
+    """Remove furniture blocks and link lists from ``tree`` in place."""
+    doomed = [e for e in tree.xpath(_FURNITURE_XPATH) if _is_furniture(e)]
+    doomed += [e for e in tree.iter("ul", "ol") if _is_link_list(e)]
+    doomed += [e for e in tree.iter("p", "h2", "h3", "h4", "h5", "h6") if _is_link_only(e)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def is_notice(paragraph: str) -> bool:
+    """Whether a paragraph is a notice or pointer, not article text."""
+    return len(paragraph.split()) <= _MAX_NOTICE_WORDS and bool(_NOTICE.match(paragraph))

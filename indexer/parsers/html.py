@@ -1,0 +1,72 @@
+"""News web pages to Articles: one lxml parse shared by metadata, captions and body.
+
+Order matters: metadata is read from the intact page; captions are then taken out of the tree so
+that body extraction cannot mistake them for paragraphs; the body comes last because pruning
+boilerplate changes the tree.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml.etree import ParserError
+from lxml.html import HtmlElement
+
+from archive.article import Article, article_id
+from archive.errors import NotAnArticle
+from indexer.parsers.article_check import require_body
+from indexer.parsers.body import extract_body
+from indexer.parsers.captions import extract_captions
+from indexer.parsers.metadata import extract_metadata
+from indexer.parsers.reading import decode
+from indexer.parsers.text_norm import clean_paragraph, clean_spaces, same_text
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def parse_tree(text: str) -> HtmlElement:
+    """The lxml tree of an HTML page (any declared encoding is already applied to ``text``)."""
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+    except (ParserError, ValueError):
+        raise NotAnArticle("no HTML content") from None
+
+
+def _first_heading(tree: HtmlElement) -> str:
+    for path in ("//h1", "//title"):
+        for element in tree.xpath(path):
+            text = clean_spaces(element.text_content())
+            if text:
+                return text
+    return ""
+
+
+def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
+    """One Article from a web page; :class:`NotAnArticle` when it holds no article text."""
+    text = decode(data, html=True) if isinstance(data, bytes) else data
+    if not text.strip():
+        raise NotAnArticle("empty file")
+    tree = parse_tree(text)
+    meta = extract_metadata(tree, url)
+    title = clean_paragraph(meta.title or _first_heading(tree))
+    standfirst = clean_paragraph(meta.description or "") or None
+    captions = extract_captions(tree, meta.image_captions)
+    body = extract_body(tree, title=title, captions=[c.text for c in captions])
+    require_body(body)
+    if standfirst and any(same_text(standfirst, p) for p in body[:3]):
+        standfirst = None  # the summary is the lead paragraph itself: keep it once, in the body
+    if not title:
+        title = body[0] if len(body[0]) <= 150 else ""
+    return Article(
+        id=article_id(meta.canonical_url, title, body),
+        title=title,
+        body=body,
+        url=meta.canonical_url or meta.url or url,
+        source=meta.site_name,
+        standfirst=standfirst,
+        authors=meta.authors,
+        published=meta.published,
+        updated=meta.updated,
+        section=meta.section,
+        language=meta.language,
+        captions=captions,
+    )

@@ -1,0 +1,69 @@
+"""Plain-text copies of articles (what a journalist pastes into a .txt file) to Articles.
+
+The layout we rely on is the one copy and paste produces: the headline on the first line, a
+short standfirst as the next paragraph, paragraphs separated by blank lines. Photo captions come
+along as lines of their own and are recognised by the credit they end with.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archive.article import Article, Caption, article_id
+from archive.errors import NotAnArticle
+from indexer.parsers.article_check import require_body
+from indexer.parsers.boilerplate import is_notice
+from indexer.parsers.captions import caption_line
+from indexer.parsers.text_norm import clean_paragraph
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+# The paragraph after the headline is a standfirst when it is this short.
+_MAX_STANDFIRST_WORDS = 60
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Paragraphs as lists of their non-empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = (block.split("\n") for block in _BLANK_LINES.split(text))
+    return [lines for lines in ([line for line in b if line.strip()] for b in blocks) if lines]
+
+
+def _split_block(lines: list[str]) -> tuple[str, list[Caption]]:
+    """One paragraph's text, with its caption lines taken out and its notice lines dropped."""
+    kept: list[str] = []
+    captions: list[Caption] = []
+    for line in lines:
+        caption = caption_line(clean_paragraph(line))
+        if caption:
+            captions.append(caption)
+        elif not is_notice(clean_paragraph(line)):
+            kept.append(line)
+    return clean_paragraph(" ".join(kept)), captions
+
+
+def parse_text(text: str, *, url: str | None = None) -> Article:
+    """One Article from a plain-text copy; :class:`NotAnArticle` when it is empty or too short."""
+    blocks = _blocks(text)
+    if not blocks:
+        raise NotAnArticle("empty file")
+    title = clean_paragraph(blocks[0][0])
+    rest = [blocks[0][1:], *blocks[1:]] if len(blocks[0]) > 1 else blocks[1:]
+    paragraphs: list[str] = []
+    captions: list[Caption] = []
+    for lines in rest:
+        paragraph, found = _split_block(lines)
+        captions += found
+        if paragraph:
+            paragraphs.append(paragraph)
+    standfirst = None
+    if len(paragraphs) > 1 and len(paragraphs[0].split()) <= _MAX_STANDFIRST_WORDS:
+        standfirst, paragraphs = paragraphs[0], paragraphs[1:]
+    require_body(paragraphs)
+    return Article(
+        id=article_id(None, title, paragraphs),
+        title=title,
+        body=paragraphs,
+        url=url,
+        standfirst=standfirst,
+        captions=captions,
+    )

@@ -1,0 +1,89 @@
+"""The plain-text parser on the seed article and on made-up copies."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.errors import NotAnArticle
+from indexer.parsers import parse_file, parse_text
+from indexer.parsers.captions import split_credit
+
+
+@pytest.fixture(scope="module")
+def seed(seed_path):
+    return parse_file(seed_path)
+
+
+def test_seed_headline_and_standfirst(seed):
+    assert seed.title == (
+        "Jens Stoltenberg: Nato stands with Turkey, condemns Russian and Syrian escalation"
+    )
+    assert seed.standfirst.startswith("Nato representatives met on Friday to discuss the alliance")
+    assert seed.standfirst.endswith("more than 30 Turkish troops in Syria")
+
+
+def test_seed_captions_have_their_credits(seed):
+    assert [c.credit for c in seed.captions] == [
+        "AP Photo/Francisco Seco",
+        "Francisco Seco / AP Photo",
+    ]
+    assert seed.captions[0].text.startswith("NATO Secretary-General Jens Stoltenberg adjusts")
+    assert seed.captions[1].text.endswith("requests that it resume work.")
+    assert all("Francisco Seco" not in c.text for c in seed.captions)
+
+
+def test_seed_body_is_every_paragraph_and_nothing_else(seed_path, seed):
+    raw = seed_path.read_text(encoding="utf-8")
+    paragraphs = [p for p in raw.split("\n\n") if p.strip()]
+    # headline, standfirst, notice and the caption block are not body
+    expected = len(paragraphs) - 4
+    assert len(seed.body) == expected == 20
+    body = "\n".join(seed.body)
+    assert "Powered by automated translation" not in body
+    assert "AP Photo" not in body and "adjusts his glasses" not in body
+    assert seed.body[0].startswith("Nato has said it stands in solidarity with Turkey")
+    assert seed.body[-1].endswith("close to 4 million refugees,\" he said.")
+
+
+def test_seed_spaces_and_quotes_are_normalised(seed):
+    text = seed.text
+    assert "\xa0" not in text and "’" not in text and "“" not in text and "”" not in text
+    assert "Recep Erdogan" in text
+    assert "the alliance's reaction" in seed.standfirst
+
+
+def test_hard_wrapped_paragraphs_are_joined():
+    text = "A headline\n\nA short standfirst.\n\n" + "word " * 20 + "\nand more " * 5 + "\n\nEnd."
+    article = parse_text(text)
+    assert article.body[0].startswith("word word") and "\n" not in article.body[0]
+
+
+def test_headline_only_is_not_an_article():
+    with pytest.raises(NotAnArticle):
+        parse_text("Just a headline\n\n\n")
+    with pytest.raises(NotAnArticle):
+        parse_text("   \n  ")
+
+
+@pytest.mark.parametrize(
+    ("caption", "text", "credit"),
+    [
+        ("Troops in Idlib on Friday. (AP Photo/Francisco Seco)", "Troops in Idlib on Friday.",
+         "AP Photo/Francisco Seco"),
+        ("A meeting in Brussels. Francisco Seco / AP Photo", "A meeting in Brussels.",
+         "Francisco Seco / AP Photo"),
+        ("Police at the scene. AFP via Getty Images", "Police at the scene.",
+         "AFP via Getty Images"),
+        ("The logo in New York.Reuters", "The logo in New York.", "Reuters"),
+        ("Protesters on Monday. Photo: Jane Doe", "Protesters on Monday.", "Jane Doe"),
+        ("The river at dawn. Image: Jane Doe", "The river at dawn.", "Jane Doe"),
+        ("The river at dawn. Credit: Jane Doe/Getty Images", "The river at dawn.",
+         "Jane Doe/Getty Images"),
+        ("The river at dawn. © Jane Doe", "The river at dawn.", "© Jane Doe"),
+        ("A photo released by Reuters", "A photo released by Reuters", None),
+        ("He said it was over. Mr Smith", "He said it was over. Mr Smith", None),
+    ],
+)  # fmt: skip
+def test_credit_styles(caption, text, credit):
+    result = split_credit(caption)
+    assert (result.text, result.credit) == (text, credit)
