@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from indexer.entities.gazetteer import Place, gazetteer
-from indexer.entities.lexicon import ORG_HEADS, STATE_ORG_HEADS
+from indexer.entities.lexicon import ORG_HEADS, STATE_ORG_HEADS, STOPWORDS, title_words, word_set
 from indexer.entities.runs import Run
 
 _MAX_PLACE_WORDS = 4
@@ -38,7 +38,7 @@ def find_countries(runs: list[Run], text: str, person_words: set[str]) -> list[s
     if georgia:
         us_context = counts["US"] and not seen_words & _GEORGIAN
         counts["US" if us_context else "GE"] += georgia
-    return [code for code, _n in counts.most_common() if len(code) == 2]
+    return [code for code, _n in counts.most_common()]
 
 
 def _matches(texts: list[str], places: dict[str, Place]) -> list[tuple[int, int, str]]:
@@ -68,6 +68,13 @@ def _excluded(
     place = gazetteer().get(surface)
     if any(word in person_words for word in texts[start:end]):
         return True
+    if start and _inside_longer_name(texts[start - 1]):
+        return True  # "New South Wales", "Eureka Springs", "Baileys Irish Cream"
+    if place is not None and place.kind == "demonym" and end < len(texts):
+        following = texts[end].lower()
+        if following not in title_words() and following not in STATE_ORG_HEADS:
+            return True  # "Chinese New Year", "Turkish Airlines"; not "Turkish President"
+
     word = run.words[end - 1]
     if text[word.end : word.end + 1] == "$":  # "US$"
         return True
@@ -84,6 +91,25 @@ def _excluded(
     ):
         return True  # "Agence France-Presse"
     return place is not None and place.kind == "city" and _common_word(surface, run, text)
+
+
+# Words before a place name that leave it a place ("northern Syria", "US-led").
+_PLACE_MODIFIERS = word_set(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest northeastern northwestern southeastern southwestern greater upper lower
+    former occupied"""
+)
+
+
+def _inside_longer_name(previous: str) -> bool:
+    """The word before a match in the same run makes it part of another name."""
+    word = previous.lower()
+    return not (
+        word in _PLACE_MODIFIERS
+        or word in STOPWORDS
+        or word in title_words()
+        or previous in gazetteer()
+    )
 
 
 # Words that end names of things other than places ("Washington Post", "New York Times").

@@ -72,7 +72,7 @@ SHORT_FORMS = {
     "Venezuela": "VE",
     "Tanzania": "TZ",
     "Taiwan": "TW",
-    "Mainland China": "CN",
+    "Mainland China": "CN", "Korea": "KR", "Korea Republic": "KR",
     "Soviet Union": "SU",
     "USSR": "SU",
     "Czechoslovakia": "CS",

@@ -41,9 +41,7 @@ def find_organizations(
 
 
 def _org_name(texts: list[str], text: str, places: dict, titles: frozenset[str]) -> str | None:
-    if texts[-1].lower() in ORG_HEADS and len(texts) > 1:
-        while len(texts) > 1 and texts[0].lower() in titles:
-            texts = texts[1:]
+    if texts[-1].lower() in ORG_HEADS and len(texts) > 1 and " ".join(texts) not in places:
         return " ".join(texts)
     if len(texts) == 1:
         word = texts[0].split("-")[0]
