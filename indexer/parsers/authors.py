@@ -1,0 +1,87 @@
+"""Bylines to a clean list of author names.
+
+Pages state authors as "By Jane Doe and John Roe", "Jane Doe, Senior Reporter", a profile URL,
+a Twitter handle, "Staff" or the newspaper's own name. Only names of people (or a stated agency
+byline when that is all there is) belong in ``Article.authors``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.parsers.text_norm import clean_spaces
+
+_PREFIX = re.compile(
+    r"^(?:[^\W\d_]+\s+){0,2}?by\s*[:\-]?\s+"  # "By", "Written by", "Analysis by"
+    r"|^(?:from|por|par|von|door|av|af|от|автор)\s*[:\-]?\s+"
+    r"|^(?:authors?|autor(?:es)?|auteurs?)\s*:\s*",
+    re.IGNORECASE,
+)
+# Conjunctions only in lower case: "Jane E. Doe" keeps her initial.
+_SEPARATORS = re.compile(r"\s*[,;|/•·&]\s*|\s+(?:and|AND|und|et|y|e|en|и|og|och)\s+")
+_URL_OR_HANDLE = re.compile(r"^(?:https?:|www\.|@)|\.(?:com|org|net|co\.\w+)\b|@\w+\.", re.I)
+# Words that name a role, a desk or an organisation rather than a person.
+_NOT_A_PERSON = re.compile(
+    r"\b(?:staff|desk|team|editors?|editorial|newsroom|reporters?|correspondents?|writers?|"
+    r"contributors?|columnist|journalist|bureau|agency|agencies|news|press|media|online|"
+    r"admin(?:istrator)?|redac(?:ción|tion)|redaktion|editor-in-chief|guest|updated|published|"
+    r"wire|service|associated|reuters|afp|dpa|efe|tass|ria|xinhua|bloomberg|times|post|daily|"
+    r"гость|редакция|sport|business)\b",
+    re.IGNORECASE,
+)
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+")
+_MAX_WORDS = 5
+# Words a site name shares with ordinary names, not evidence that an author is the site.
+_COMMON_SITE_WORDS = {"the", "of", "de", "la", "el", "le", "and", "new"}
+
+
+def _titled(name: str) -> str:
+    """Names written in capitals ("JANE DOE") in the usual case."""
+    return name.title() if name.isupper() and len(name) > 3 else name
+
+
+def _site_words(site_names: list[str]) -> set[str]:
+    words = {word for site in site_names for word in _WORD.findall(site.casefold())}
+    joined = {"".join(_WORD.findall(site.casefold())) for site in site_names}
+    return {word for word in words | joined if len(word) > 2} - _COMMON_SITE_WORDS
+
+
+def _is_person(name: str, site_words: set[str]) -> bool:
+    """A plausible personal name: letters, a few words, not a handle, role, agency or the site."""
+    if not _HAS_LETTER.search(name) or any(ch.isdigit() for ch in name):
+        return False
+    if _URL_OR_HANDLE.search(name) or len(name.split()) > _MAX_WORDS:
+        return False
+    words = _WORD.findall(name.casefold())
+    if len(words) == 1 and (name.islower() or (name.isupper() and len(name) <= 5)):
+        return False  # a user name ("jdadmin") or initials of an agency or degree ("PTI", "MS")
+    if site_words & ({*words} | {"".join(words)}):
+        return False
+    return not _NOT_A_PERSON.search(name)
+
+
+def split_byline(byline: str) -> list[str]:
+    """The parts of one byline string ("By Jane Doe and John Roe" → two names), uncleaned."""
+    text = clean_spaces(byline).strip(" .:-–—")
+    text = _PREFIX.sub("", text)
+    return [part.strip(" .:-–—()") for part in _SEPARATORS.split(text) if part.strip(" .:-–—()")]
+
+
+def clean_authors(bylines: list[str], site_names: list[str] | None = None) -> list[str]:
+    """Person names from raw byline values, in order, without duplicates.
+
+    ``site_names`` (the site's name, its host name) are not people even when they sign a story.
+    """
+    site_words = _site_words(site_names or [])
+    names: list[str] = []
+    seen: set[str] = set()
+    for byline in bylines:
+        if _URL_OR_HANDLE.search(byline.strip()):
+            continue  # a profile link, not a name
+        for part in split_byline(byline):
+            name = _titled(_PREFIX.sub("", part))
+            if _is_person(name, site_words) and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+    return names
