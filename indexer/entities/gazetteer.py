@@ -72,10 +72,13 @@ SHORT_FORMS = {
     "Venezuela": "VE",
     "Tanzania": "TZ",
     "Taiwan": "TW",
-    "Mainland China": "CN", "Korea": "KR", "Korea Republic": "KR",
-    "Soviet Union": "SU",
-    "USSR": "SU",
-    "Czechoslovakia": "CS",
+    "Mainland China": "CN",
+    "Korea": "KR",
+    "Korea Republic": "KR",
+    # Historic states keep their ISO 3166-3 codes.
+    "Soviet Union": "SUHH",
+    "USSR": "SUHH",
+    "Czechoslovakia": "CSHH",
 }
 
 # Demonyms and adjectives: "Turkish troops", "Afghans", "Russian-backed".

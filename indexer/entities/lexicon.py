@@ -49,7 +49,7 @@ STOPWORDS = word_set(
     few other another such only also just even still again ever never very too now today
     yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday
     january february march april june july august september october november december
-    dear hello hi thanks thank please oh well meanwhile however moreover furthermore instead
+    dear hello hi hey thanks thank please oh well meanwhile however moreover furthermore instead
     according following despite among between against across around about above below near
     like unlike via per within outside inside up down out off once twice one two three"""
 )

@@ -105,7 +105,9 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
         honorific = any(p in HONORIFICS for p in _title_word(texts[last_title]).split("-"))
         titled = True
         texts = texts[last_title + 1 :]
-    while texts and (texts[0].lower() in STOPWORDS or texts[0] in places):
+    while texts and (
+        texts[0].lower() in STOPWORDS or texts[0] in places or _adverb(texts[0])
+    ):
         if _given_name_first(texts):
             break
         texts = texts[1:]
@@ -118,13 +120,20 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
 
 
 def _given_name_first(texts: list[str]) -> bool:
-    """A place name that is also a first name, before a surname ("Jordan Henderson")."""
+    """A place name that is also a first name, before a surname ("Jordan Henderson"), not
+    before another name ("Washington Chris Gregoire", "Arlington Amneh Jafari")."""
     return (
-        len(texts) > 1
+        len(texts) == 2
         and texts[0].lower() in first_names()
         and texts[1] not in gazetteer()
         and texts[1].lower() not in STOPWORDS
+        and not _INITIAL.fullmatch(texts[1])
     )
+
+
+def _adverb(word: str) -> bool:
+    """"Currently", "Finally" at a sentence start; not "Emily" or "Kelly"."""
+    return len(word) > 4 and word.endswith("ly") and word.lower() not in first_names()
 
 
 def _title_word(word: str) -> str:
@@ -142,6 +151,10 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     places = gazetteer()
     if parts[-1].lower() in _NOT_NAME_ENDS or " ".join(parts) in places:
         return False
+    if len(parts) > 1 and (parts[-1] in places or _INITIAL.fullmatch(parts[-1].rstrip("."))):
+        return False  # "Southern Indiana", "Washington D.C."
+    if parts[-1].lower() in title_words() and parts[0].lower() not in first_names():
+        return False  # "Department Spokesperson"; but "James Baker"
     for index, part in enumerate(parts):
         place = places.get(part)
         country_word = place is not None and place.kind in ("country", "demonym")
