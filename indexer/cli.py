@@ -14,8 +14,14 @@ import traceback
 import click
 
 from archive.errors import MorgueError
+from indexer.commands.add import add
+from indexer.commands.feed import feed
 from indexer.commands.parse import parse
 from indexer.commands.people import people
+from indexer.commands.rebuild import rebuild
+from indexer.commands.remove import remove
+from indexer.commands.search import search
+from indexer.commands.stats import stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +31,12 @@ def cli() -> None:
 
 cli.add_command(parse)
 cli.add_command(people)
+cli.add_command(add)
+cli.add_command(feed)
+cli.add_command(rebuild)
+cli.add_command(remove)
+cli.add_command(search)
+cli.add_command(stats)
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,16 +20,16 @@ from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from archive.aliases import AliasTable, canonicalize
-
 import config
 from archive import datadir
+from archive.aliases import AliasTable, canonicalize
 from archive.article import Article
-from archive.errors import MorgueError, UnreadableFile
+from archive.errors import MorgueError
 from archive.index import ArticleIndex
 from archive.store import OriginalStore, overrides_key
 from indexer.entities import extract_entities
 from indexer.parsers import parse_bytes
+from indexer.parsers.reading import GZIP_MAGIC, gunzip, read_file
 
 # What the parsers are told the original is (they pick the HTML or the text parser by name).
 _PARSE_NAMES = {"html": "original.html", "feed-entry": "original.html", "text": "original.txt"}
@@ -53,7 +52,8 @@ class Input:
 
     @classmethod
     def from_path(cls, path: Path, overrides: dict | None = None) -> Input:
-        kind = "text" if path.name.lower().removesuffix(".gz").endswith(".txt") else "html"
+        plain = path.name.lower().removesuffix(".gz").endswith((".txt", ".text"))
+        kind = "text" if plain else "html"
         return cls(origin=str(path.absolute()), kind=kind, overrides=overrides or {})
 
 
@@ -78,28 +78,12 @@ class _Prepared:
 
 
 def read_original(path: Path) -> bytes:
-    """A file's bytes, gunzipped if it ends in ``.gz``, refusing more than MAX_INPUT_BYTES."""
-    limit = config.MAX_INPUT_BYTES
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except IsADirectoryError:
-        raise UnreadableFile("is a directory") from None
-    except FileNotFoundError:
-        raise UnreadableFile("no such file") from None
-    except OSError as exc:
-        raise UnreadableFile(f"cannot read it: {exc.strerror or exc}") from None
-    if path.name.lower().endswith(".gz"):
-        try:
-            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            data = inflater.decompress(data, limit + 1)
-        except zlib.error:
-            raise UnreadableFile("is not a valid gzip file") from None
-        if not inflater.eof and len(data) <= limit:
-            raise UnreadableFile("is a truncated gzip file")
-    if len(data) > limit:
-        raise UnreadableFile(f"is larger than the limit of {size_text(limit)}")
-    return data
+    """A file's bytes as an original: gunzipped, within the size limit (UnreadableFile if not).
+
+    ``page.html`` and ``page.html.gz`` are the same original, stored once.
+    """
+    data = read_file(path)
+    return gunzip(data) if data.startswith(GZIP_MAGIC) else data
 
 
 def size_text(n: int) -> str:

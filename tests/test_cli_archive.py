@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -217,10 +218,10 @@ def test_search_json_has_total_hits_and_facets(
     assert set(everything["facets"]) >= {"persons", "countries", "organizations", "sources"}
     for values in everything["facets"].values():
         assert all(set(v) == {"value", "count"} and v["count"] > 0 for v in values)
-    dates = [h["published"] for h in everything["hits"] if h["published"]]
+    dates = [datetime.fromisoformat(h["published"]) for h in everything["hits"] if h["published"]]
     assert dates == sorted(dates, reverse=True)  # an empty query lists newest first
 
-    word = everything["hits"][0]["title"].split()[0]
+    word = max(re.findall(r"[A-Za-z]{5,}", everything["hits"][0]["title"]), key=len)
     found = search_json(run_indexer, data_dir, word)
     assert 1 <= found["total"] <= everything["total"]
 
