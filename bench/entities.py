@@ -24,6 +24,7 @@ from pathlib import Path
 import config
 from archive.article import Article, article_id
 from indexer.entities import extract_entities
+from indexer.parsers import parse_file
 
 
 def fold(name: str) -> list[str]:
@@ -87,7 +88,6 @@ def gold_article(doc: dict) -> Article:
 
 
 def parsed_articles(docs: list[dict], folder: Path) -> list[Article]:
-    from indexer.parsers import parse_file
 
     articles = []
     for doc in docs:
@@ -136,7 +136,7 @@ def main() -> None:
 
     print(f"gum-wikinews: {len(docs)} documents; speed is articles/s on one process")
     header = ("input", "person P/R/F1", "country P/R/F1", "extract/s", "parse+extract/s")
-    print("{:<11} {:<20} {:<20} {:>9} {:>16}".format(*header))
+    print("{:<11} {:<22} {:<22} {:>9} {:>16}".format(*header))
     for label, persons, countries, rate in rows:
         both = 1 / (1 / rate + 1 / parse_rate)
         print(f"{label:<11} {_fmt(persons):<20} {_fmt(countries):<20} {rate:>9.0f} {both:>16.0f}")

@@ -10,11 +10,10 @@ import pytest
 from archive.article import Article, Caption
 from bench.entities import gold_article, score_countries, score_persons
 from indexer.entities import entities_of_text, extract_entities
+from indexer.parsers import parse_file
 
 
 def test_seed_article_through_our_parser(seed_path: Path) -> None:
-    from indexer.parsers import parse_file
-
     article = extract_entities(parse_file(seed_path))
     assert sorted(article.persons) == sorted(
         ["Jens Stoltenberg", "Antonio Guterres", "Kelly Craft", "Recep Erdogan", "Bashar Al Assad"]
