@@ -26,7 +26,9 @@ EXTRA_TITLES = word_set(
     """secretary-general sen congressman congresswoman spokesman spokeswoman spokesperson
     chairman chairwoman chairperson emir justice striker midfielder defender goalkeeper
     councilman mp mep prosecutor analyst reporter artist rapper candidate inspector constable
-    superintendent boss owner photographer pm vice-president vp head"""
+    superintendent boss owner photographer pm vice-president vp head veteran politician
+    lawmaker legislator incumbent newcomer athlete player wife husband son daughter brother
+    sister mother father partner friend colleague"""
 )
 
 # Titles after which a single capitalised word is taken as a surname ("Mr Stoltenberg").

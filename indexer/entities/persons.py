@@ -43,7 +43,7 @@ SPEECH_VERBS = word_set(
     insists warned warns recalled recalls testified admitted denied believes believed
     thinks thought who whose"""
 )
-_SPEECH_BEFORE = frozenset({"said", "says", "told", "according", "by", "with"})
+_SPEECH_BEFORE = word_set("said says told according by with interviews interviewed met meets")
 # "Kim Jong-un", "Hui Chi-fung", "Hwang Hee-Chan": a short family name then a hyphenated given name.
 _EAST_ASIAN = regex.compile(r"\p{Lu}\p{Ll}{1,4} \p{Lu}\p{Ll}{1,5}-\p{L}\p{Ll}{1,5}")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
@@ -68,6 +68,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         parts, titled, honorific = _strip_titles(run.texts, run.before)
         if not parts or len(parts) > _MAX_NAME_WORDS or not _plausible(parts, lowercase):
             continue
+        if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
+            parts = parts[-2:]  # "Pan-democrat Lam Cheuk-ting"
         if len(parts) >= 2:
             if _is_full_name(parts, run, titled, alone, lowercase):
                 mentions.append(Mention(run, tuple(parts), True))
@@ -84,7 +86,7 @@ def _is_full_name(
     if given.lower() in first_names():
         # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
         return given.lower() not in lowercase or cue or len(parts) > 2
-    return cue or _EAST_ASIAN.fullmatch(" ".join(parts)) is not None
+    return cue or _EAST_ASIAN.fullmatch(" ".join(parts[-2:])) is not None
 
 
 def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]:
@@ -96,7 +98,8 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
     titles = title_words()
     places = gazetteer()
     honorific = _title_word(before) in HONORIFICS
-    titled = honorific or (before in titles and before not in STOPWORDS)
+    role = before if before in titles else before.removesuffix("s")  # "photographers Ansel Adams"
+    titled = honorific or (role in titles and role not in STOPWORDS)
     last_title = -1
     for index, word in enumerate(texts[:-1]):  # a title word at the end is a surname ("Baker")
         if _title_word(word) in titles or any(p in titles for p in word.lower().split("-")[1:]):

@@ -90,7 +90,7 @@ def _particle_prefixed(word: str) -> bool:
 
 def lowercase_words(text: str) -> set[str]:
     """Words the text writes in lower case: ordinary words, hardly ever names."""
-    return {w.text for w in words(text) if w.text[0].islower()}
+    return {w.text for w in words(text) if w.text[0].islower() and not is_capitalised(w.text)}
 
 
 def capitalised_runs(text: str) -> list[Run]:
