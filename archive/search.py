@@ -36,7 +36,7 @@ SUGGEST_BELOW = 3
 MAX_PER_PAGE = 100
 
 
-def run_search(snap: Snapshot, query: SearchQuery) -> Results:
+def run_search(snap: Snapshot, query: SearchQuery, *, facets: bool = True) -> Results:
     """Answer ``query`` from one snapshot of the index."""
     started = time.perf_counter()
     query = _sane(query)
@@ -81,21 +81,7 @@ def run_search(snap: Snapshot, query: SearchQuery) -> Results:
     docnums = _page(snap, final, scores if node is not None else None, query)
     hits = snap.hits(docnums, scores, terms)
 
-    facets: dict[str, list[FacetValue]] = {}
-    for name in FACETS:
-        others = [mask for other, mask in selected.items() if other != name]
-        column = snap.columns[name]
-        counts = column.counts(_all(base, others))
-        keep = tuple(query.include.get(name, ()))
-        facets[name] = [FacetValue(v, c) for v, c in column.top(counts, FACET_LIMIT, keep)]
-    undated_mask = _all(matched, selected.values())
-    for name in ("years", "months"):
-        column = snap.columns[name]
-        facets[name] = [
-            FacetValue(v, c) for v, c in column.top(column.counts(undated_mask), 10_000)
-        ]
-    undated = int(snap.columns["undated"].counts(undated_mask)[0])
-
+    counted, undated = _facets(snap, query, matched, base, selected) if facets else ({}, 0)
     total = int(np.count_nonzero(final))
     suggestion = (
         _suggestion(snap, text, node) if node is not None and total < SUGGEST_BELOW else None
@@ -104,12 +90,36 @@ def run_search(snap: Snapshot, query: SearchQuery) -> Results:
         query=query,
         total=total,
         hits=hits,
-        facets=facets,
+        facets=counted,
         undated=undated,
         suggestion=suggestion,
         notice=" ".join(notices) or None,
         took_ms=_ms(started),
     )
+
+
+def _facets(
+    snap: Snapshot,
+    query: SearchQuery,
+    matched: np.ndarray,
+    base: np.ndarray,
+    selected: dict[str, np.ndarray],
+) -> tuple[dict[str, list[FacetValue]], int]:
+    """Each facet counted under the other facets' selections; dates without the date filter."""
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        others = [mask for other, mask in selected.items() if other != name]
+        column = snap.columns[name]
+        counts = column.counts(_all(base, others))
+        keep = tuple(query.include.get(name, ()))
+        facets[name] = [FacetValue(v, c) for v, c in column.top(counts, FACET_LIMIT, keep)]
+    dates_mask = _all(matched, selected.values())
+    for name in ("years", "months"):
+        column = snap.columns[name]
+        counts = column.counts(dates_mask)
+        facets[name] = [FacetValue(v, c) for v, c in column.top(counts, len(column.labels))]
+    undated = int(snap.columns["undated"].counts(dates_mask)[0])
+    return facets, undated
 
 
 def _sane(query: SearchQuery) -> SearchQuery:

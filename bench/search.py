@@ -1,0 +1,313 @@
+"""Search and indexing at 10,000 and 100,000 articles, against SQLite FTS5 on the same data.
+
+The 5,514 real Wikinews articles of ``wikinews-tosca`` get persons, countries and organisations
+from ``indexer.entities`` and are replicated to the wanted size: copy k of an article gets a new
+id, a date moved by k*53 days and another of 20 sources. (Copies keep their text, so the index
+links them as syndicated copies of one story: the copy linking is part of the indexing cost.)
+
+Each index is built once into ``--work`` (outside the repository) and reused; its build time and
+peak memory are kept there. Queries are 200 seeded draws of one or two headline words or a
+two-word phrase; every fourth faceted query also selects a country and a person. Each query runs
+once against Morgue (plain top 10, then top 10 with all facet counts) and against FTS5 (top 10
+by bm25, then the same top 10 plus facet counts by GROUP BY).
+
+    .venv/bin/python bench/search.py --sizes 10000,100000 [--work /tmp/morgue-bench]
+    .venv/bin/python bench/search.py --build-only --sizes 100000   # the long part, once
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import config  # noqa: E402
+from archive import Article, ArticleIndex, SearchQuery  # noqa: E402
+
+CORPUS = config.CORPUS_DIR / "wikinews-tosca" / "wikinews_en_2004_2018.jsonl.gz"
+SOURCES = [f"news{n:02d}.example" for n in range(20)]
+BATCH = 1000
+QUERIES = 200
+
+
+def base_articles(work: Path) -> list[Article]:
+    """The corpus as Articles with entities (cached in ``work``: extraction takes a minute)."""
+    cache = work / "base.jsonl.gz"
+    if cache.exists():
+        with gzip.open(cache, "rt") as lines:
+            return [Article.from_dict(json.loads(line)) for line in lines]
+    from indexer.entities import extract_entities
+
+    articles = []
+    with gzip.open(CORPUS, "rt") as lines:
+        for line in lines:
+            row = json.loads(line)
+            published = datetime.fromisoformat(row["date"]).replace(hour=12, tzinfo=UTC)
+            article = Article(
+                id=row["id"], title=row["title"], body=[row["text"]], published=published
+            )
+            articles.append(extract_entities(article))
+    work.mkdir(parents=True, exist_ok=True)
+    with gzip.open(cache, "wt") as out:
+        for article in articles:
+            out.write(json.dumps(article.to_dict()) + "\n")
+    return articles
+
+
+def replicate(base: list[Article], size: int) -> list[Article]:
+    out = []
+    for n in range(size):
+        copy, i = divmod(n, len(base))
+        article = base[i]
+        out.append(
+            replace(
+                article,
+                id=f"{article.id}-{copy}",
+                published=article.published + timedelta(days=53 * copy),
+                source=SOURCES[(i + copy) % len(SOURCES)],
+            )
+        )
+    return out
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_morgue(folder: Path, articles: list[Article]) -> dict:
+    info_path = folder / "build.json"
+    if info_path.exists():
+        info = json.loads(info_path.read_text())
+        if info["size"] == len(articles) and ArticleIndex(folder / "index").count() == len(
+            articles
+        ):
+            return info
+    shutil.rmtree(folder / "index", ignore_errors=True)
+    index = ArticleIndex(folder / "index")
+    started = time.perf_counter()
+    for start in range(0, len(articles), BATCH):
+        index.upsert(articles[start : start + BATCH])
+    seconds = time.perf_counter() - started
+    info = {"size": len(articles), "seconds": seconds, "peak_mb": peak_mb(), "at": time.ctime()}
+    info_path.write_text(json.dumps(info))
+    return info
+
+
+def build_fts(path: Path, articles: list[Article]) -> float:
+    """An FTS5 table of titles and bodies plus a facet table; returns build seconds."""
+    if path.exists():
+        db = sqlite3.connect(path)
+        row = db.execute("SELECT value FROM info WHERE key = 'seconds'").fetchone()
+        count = db.execute("SELECT count(*) FROM meta").fetchone()[0]
+        db.close()
+        if row and count == len(articles):
+            return float(row[0])
+        path.unlink()
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE docs USING fts5(
+            title, body, tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE meta (doc INTEGER PRIMARY KEY, month TEXT, ts INTEGER);
+        CREATE TABLE facet (doc INTEGER, name TEXT, value TEXT);
+        CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
+        """
+    )
+    for doc, article in enumerate(articles, 1):
+        db.execute(
+            "INSERT INTO docs (rowid, title, body) VALUES (?, ?, ?)",
+            (doc, article.title, "\n".join(article.body)),
+        )
+        db.execute(
+            "INSERT INTO meta VALUES (?, ?, ?)",
+            (doc, article.published.strftime("%Y-%m"), int(article.published.timestamp())),
+        )
+        rows = [(doc, "persons", v) for v in article.persons]
+        rows += [(doc, "countries", v) for v in article.countries]
+        rows += [(doc, "organizations", v) for v in article.organizations]
+        rows.append((doc, "sources", article.source))
+        db.executemany("INSERT INTO facet VALUES (?, ?, ?)", rows)
+    db.execute("CREATE INDEX facet_doc ON facet (doc, name, value)")
+    seconds = time.perf_counter() - started
+    db.execute("INSERT INTO info VALUES ('seconds', ?)", (str(seconds),))
+    db.commit()
+    db.close()
+    return seconds
+
+
+def make_queries(base: list[Article]) -> list[str]:
+    rng = random.Random(4)
+    stop = {"the", "and", "for", "with", "from", "into", "over", "after", "says", "said", "new"}
+    titles = [
+        [w for w in a.title.lower().split() if w.isalpha() and len(w) > 3 and w not in stop]
+        for a in base
+    ]
+    titles = [t for t in titles if len(t) >= 2]
+    queries = []
+    for n in range(QUERIES):
+        words = rng.choice(titles)
+        i = rng.randrange(len(words) - 1)
+        if n % 10 == 9:
+            queries.append(f'"{words[i]} {words[i + 1]}"')
+        elif n % 3 == 2:
+            queries.append(f"{words[i]} {words[i + 1]}")
+        else:
+            queries.append(words[i])
+    return queries
+
+
+def fts_match(text: str) -> str:
+    return text if text.startswith('"') else " ".join(f'"{w}"' for w in text.split())
+
+
+def fts_search(db: sqlite3.Connection, text: str, filters: dict[str, str] | None) -> None:
+    match = fts_match(text)
+    db.execute("DROP TABLE IF EXISTS temp.m")
+    db.execute(
+        "CREATE TEMP TABLE m AS SELECT rowid AS doc, rank FROM docs WHERE docs MATCH ?", (match,)
+    )
+    if filters is None:
+        db.execute("SELECT doc FROM m ORDER BY rank LIMIT 10").fetchall()
+        return
+
+    def within(skip: str | None) -> str:
+        clauses = [
+            f"doc IN (SELECT doc FROM facet WHERE name = '{name}' AND value = '{value}')"
+            for name, value in filters.items()
+            if name != skip
+        ]
+        return "SELECT doc FROM m" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+
+    db.execute(f"SELECT doc FROM m WHERE doc IN ({within(None)}) ORDER BY rank LIMIT 10").fetchall()
+    for name in ("persons", "countries", "organizations", "sources"):
+        db.execute(
+            f"SELECT value, count(*) AS n FROM facet WHERE name = ? AND doc IN ({within(name)})"
+            " GROUP BY value ORDER BY n DESC LIMIT 100",
+            (name,),
+        ).fetchall()
+    db.execute(
+        f"SELECT month, count(*) FROM meta WHERE doc IN ({within(None)}) GROUP BY month"
+    ).fetchall()
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
+def measure(size: int, base: list[Article], work: Path) -> dict:
+    folder = work / f"{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    articles = replicate(base, size)
+    build = build_morgue(folder, articles)
+    fts_seconds = build_fts(folder / "fts.sqlite", articles)
+    del articles
+    index = ArticleIndex(folder / "index")
+    queries = make_queries(base)
+    filters = {"countries": "US", "persons": "George W. Bush"}
+
+    started = time.perf_counter()
+    index.search(SearchQuery(text="warm up"))
+    first = (time.perf_counter() - started) * 1000
+    plain, faceted = [], []
+    for n, text in enumerate(queries):
+        started = time.perf_counter()
+        index.search(SearchQuery(text=text), facets=False)
+        plain.append((time.perf_counter() - started) * 1000)
+        include = {k: (v,) for k, v in filters.items()} if n % 4 == 3 else {}
+        started = time.perf_counter()
+        index.search(SearchQuery(text=text, include=include))
+        faceted.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    browse = index.search(SearchQuery())
+    browse_ms = (time.perf_counter() - started) * 1000
+
+    db = sqlite3.connect(folder / "fts.sqlite")
+    fts_plain, fts_faceted = [], []
+    for n, text in enumerate(queries):
+        started = time.perf_counter()
+        fts_search(db, text, None)
+        fts_plain.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        fts_search(db, text, filters if n % 4 == 3 else {})
+        fts_faceted.append((time.perf_counter() - started) * 1000)
+    db.close()
+    return {
+        "size": size,
+        "index_rate": size / build["seconds"],
+        "fts_rate": size / fts_seconds,
+        "build_peak_mb": build["peak_mb"],
+        "plain_p95": p95(plain),
+        "plain_median": statistics.median(plain),
+        "faceted_p95": p95(faceted),
+        "faceted_median": statistics.median(faceted),
+        "fts_plain_p95": p95(fts_plain),
+        "fts_faceted_p95": p95(fts_faceted),
+        "browse_ms": browse_ms,
+        "browse_total": browse.total,
+        "first_ms": first,
+        "search_peak_mb": peak_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/morgue-bench"))
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    base = base_articles(args.work)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.build_only:
+        for size in sizes:
+            folder = args.work / f"{size}"
+            folder.mkdir(parents=True, exist_ok=True)
+            articles = replicate(base, size)
+            info = build_morgue(folder, articles)
+            build_fts(folder / "fts.sqlite", articles)
+            print(f"{size}: {size / info['seconds']:.0f} articles/s, peak {info['peak_mb']:.0f} MB")
+        return
+    rows = [measure(size, base, args.work) for size in sizes]
+    print(f"Search and indexing, {time.strftime('%Y-%m-%d')}, {len(make_queries(base))} queries")
+    print(f"{'':38}" + "".join(f"{r['size']:>14,}" for r in rows))
+    lines = [
+        ("indexing, Morgue (articles/s)", "index_rate", "{:.0f}"),
+        ("indexing, FTS5 (articles/s)", "fts_rate", "{:.0f}"),
+        ("plain top-10 p95, Morgue (ms)", "plain_p95", "{:.1f}"),
+        ("plain top-10 median, Morgue (ms)", "plain_median", "{:.1f}"),
+        ("plain top-10 p95, FTS5 (ms)", "fts_plain_p95", "{:.1f}"),
+        ("with all facets p95, Morgue (ms)", "faceted_p95", "{:.1f}"),
+        ("with all facets median, Morgue (ms)", "faceted_median", "{:.1f}"),
+        ("with all facets p95, FTS5 (ms)", "fts_faceted_p95", "{:.1f}"),
+        ("empty query, all facets (ms)", "browse_ms", "{:.1f}"),
+        ("first search, cold arrays (ms)", "first_ms", "{:.0f}"),
+        ("peak memory, build (MB)", "build_peak_mb", "{:.0f}"),
+        ("peak memory, searches (MB)", "search_peak_mb", "{:.0f}"),
+    ]
+    for label, key, fmt in lines:
+        print(f"{label:38}" + "".join(f"{fmt.format(r[key]):>14}" for r in rows))
+    for label, ours, theirs in (
+        ("plain", "plain_p95", "fts_plain_p95"),
+        ("facets", "faceted_p95", "fts_faceted_p95"),
+    ):
+        print(
+            f"{'p95 Morgue / FTS5, ' + label:38}"
+            + "".join(f"{r[ours] / r[theirs]:>14.2f}" for r in rows)
+        )
+
+
+if __name__ == "__main__":
+    main()

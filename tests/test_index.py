@@ -1,0 +1,214 @@
+"""The Whoosh index: writing, reading back, copies, and two writers at once (real index on disk)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive import Article, ArticleIndex, Caption, SearchQuery, open_index, search
+from archive.errors import NotFound
+
+
+def wikinews(corpus_dir: Path, count: int, skip: int = 0) -> list[Article]:
+    """Real Wikinews articles from the shared corpus."""
+    out = []
+    path = corpus_dir / "wikinews-tosca" / "wikinews_en_2004_2018.jsonl.gz"
+    with gzip.open(path, "rt") as lines:
+        for n, line in enumerate(lines):
+            if n < skip:
+                continue
+            if len(out) == count:
+                break
+            row = json.loads(line)
+            published = datetime.fromisoformat(row["date"]).replace(hour=9, tzinfo=UTC)
+            out.append(
+                Article(
+                    id=f"wikinews:{row['id']}",
+                    title=row["title"],
+                    body=[row["text"]],
+                    source="Wikinews",
+                    published=published,
+                )
+            )
+    return out
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> ArticleIndex:
+    return ArticleIndex(tmp_path / "index")
+
+
+def test_add_and_get_back_the_whole_article(index: ArticleIndex, corpus_dir: Path) -> None:
+    articles = wikinews(corpus_dir, 20)
+    full = replace(
+        articles[0],
+        standfirst="A standfirst",
+        authors=["Ana Pérez"],
+        captions=[Caption("A caption", "AP Photo/Someone")],
+        persons=["Hu Jintao"],
+        countries=["BR", "CN"],
+        organizations=["Petrobras"],
+        section="World",
+        url="https://example.org/a",
+    )
+    index.upsert([full, *articles[1:]])
+    assert index.count() == 20
+    assert index.get(full.id) == full
+    assert index.ids() == {a.id for a in articles}
+    assert index.get("no such id") is None
+
+
+def test_re_adding_the_same_id_replaces_it(index: ArticleIndex, corpus_dir: Path) -> None:
+    articles = wikinews(corpus_dir, 10)
+    index.upsert(articles)
+    index.upsert(articles[:5])
+    assert index.count() == 10
+    changed = replace(articles[3], title="A corrected headline about zeppelins")
+    index.upsert([changed])
+    assert index.count() == 10
+    assert index.get(changed.id).title == "A corrected headline about zeppelins"
+    results = index.search(SearchQuery(text="zeppelins"))
+    assert [hit.id for hit in results.hits] == [changed.id]
+    # The same id twice in one batch: the last one wins, once.
+    index.upsert([replace(changed, title="First"), replace(changed, title="Second")])
+    assert index.count() == 10
+    assert index.get(changed.id).title == "Second"
+
+
+def test_remove_and_clear(index: ArticleIndex, corpus_dir: Path) -> None:
+    articles = wikinews(corpus_dir, 10)
+    index.upsert(articles)
+    assert index.remove(articles[0].id) is True
+    assert index.remove(articles[0].id) is False
+    assert index.count() == 9
+    assert articles[0].id not in index.ids()
+    assert index.get(articles[0].id) is None
+    assert index.search(SearchQuery()).total == 9
+    index.clear()
+    assert index.count() == 0
+    assert index.search(SearchQuery()).total == 0
+    index.upsert(articles[:2])
+    assert index.count() == 2
+
+
+def test_a_reader_sees_another_writers_commit(tmp_path: Path, corpus_dir: Path) -> None:
+    articles = wikinews(corpus_dir, 6)
+    reader = ArticleIndex(tmp_path / "index")
+    writer = ArticleIndex(tmp_path / "index")
+    writer.upsert(articles[:3])
+    assert reader.search(SearchQuery()).total == 3
+    writer.upsert(articles[3:])
+    assert reader.search(SearchQuery()).total == 6
+    assert reader.count() == 6
+
+
+def test_open_index_and_search_by_data_folder(tmp_path: Path, corpus_dir: Path) -> None:
+    open_index(tmp_path).upsert(wikinews(corpus_dir, 3))
+    assert (tmp_path / "index").is_dir()
+    assert search(tmp_path, SearchQuery()).total == 3
+    assert search(open_index(tmp_path), SearchQuery()).total == 3
+
+
+def _write(index_dir: str, articles: list[dict]) -> None:
+    ArticleIndex(Path(index_dir)).upsert([Article.from_dict(a) for a in articles])
+
+
+def test_two_writers_in_two_processes_both_succeed(tmp_path: Path, corpus_dir: Path) -> None:
+    articles = wikinews(corpus_dir, 240)
+    ArticleIndex(tmp_path / "index")  # created before the race, as `add` does
+    halves = [articles[:120], articles[120:]]
+    context = multiprocessing.get_context("fork")
+    writers = [
+        context.Process(target=_write, args=(str(tmp_path / "index"), [a.to_dict() for a in half]))
+        for half in halves
+    ]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(120)
+    assert [p.exitcode for p in writers] == [0, 0]
+    index = ArticleIndex(tmp_path / "index")
+    assert index.count() == 240
+    assert index.ids() == {a.id for a in articles}
+
+
+def syndicated(corpus_dir: Path) -> list[Article]:
+    """One real story printed by three sites (each with its own furniture), plus other stories."""
+    story, *others = wikinews(corpus_dir, 6, skip=40)
+    text = story.body[0]
+    copies = [
+        replace(story, id="site-a", source="Site A", body=[text], persons=["Ann Lee"]),
+        replace(
+            story,
+            id="site-b",
+            source="Site B",
+            title="Wire: " + story.title,
+            body=["By Wire Service staff.", text, "Copyright Site B. All rights reserved."],
+            persons=["Ann Lee"],
+        ),
+        replace(
+            story,
+            id="site-c",
+            source="Site C",
+            body=[text[: int(len(text) * 0.85)], "Read more on Site C."],
+            persons=["Ann Lee", "Bo Chan"],
+        ),
+    ]
+    return copies + [replace(o, persons=["Ann Lee"]) for o in others]
+
+
+def test_syndicated_copies_are_kept_linked_and_counted_once(
+    index: ArticleIndex, corpus_dir: Path
+) -> None:
+    articles = syndicated(corpus_dir)
+    index.upsert(articles[:2])
+    index.upsert(articles[2:])  # the third copy arrives in a later batch
+    assert index.count() == len(articles)
+    assert {hit.id for hit in index.siblings("site-a")} == {"site-b", "site-c"}
+    assert {hit.id for hit in index.siblings("site-c")} == {"site-a", "site-b"}
+    assert index.siblings(articles[3].id) == []
+    results = index.search(SearchQuery())
+    assert results.total == len(articles)  # every copy is kept and listed
+    persons = {v.value: v.count for v in results.facets["persons"]}
+    # Three copies of one story plus five other stories name Ann Lee: six stories.
+    assert persons == {"Ann Lee": 6, "Bo Chan": 1}
+    sources = {v.value: v.count for v in results.facets["sources"]}
+    assert sources == {"Site A": 1, "Site B": 1, "Site C": 1, "Wikinews": 5}
+    assert index.stats()["stories_with_copies"] == 1
+    # Re-adding a copy keeps the links.
+    index.upsert([articles[1]])
+    assert {hit.id for hit in index.siblings("site-b")} == {"site-a", "site-c"}
+    with pytest.raises(NotFound):
+        index.siblings("no such id")
+
+
+def test_more_like_this_finds_related_stories_not_itself(
+    index: ArticleIndex, corpus_dir: Path
+) -> None:
+    articles = wikinews(corpus_dir, 200)
+    index.upsert(articles)
+    target = next(a for a in articles if "Iraq" in a.title)
+    similar = index.more_like_this(target.id, limit=5)
+    assert 0 < len(similar) <= 5
+    assert target.id not in {hit.id for hit in similar}
+    assert any("Iraq" in index.get(hit.id).text for hit in similar)
+
+
+def test_stats(index: ArticleIndex, corpus_dir: Path) -> None:
+    articles = wikinews(corpus_dir, 30)
+    articles[0] = replace(articles[0], published=None, countries=["FR"])
+    index.upsert(articles)
+    stats = index.stats()
+    assert stats["articles"] == 30
+    assert stats["undated"] == 1
+    dates = sorted(a.published for a in articles if a.published)
+    assert stats["earliest"] == dates[0].isoformat()
+    assert stats["latest"] == dates[-1].isoformat()
+    assert stats["top"]["countries"] == [("FR", 1)]
+    assert stats["index_bytes"] > 0
