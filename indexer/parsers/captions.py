@@ -41,6 +41,7 @@ _CREDIT = re.compile(
       | {_KEYWORD}\s*(?:by|[:：|])\s*.{{2,120}}
       | (?:Image\s+|Photo\s+)?[Cc]ourtesy(?:\s+of)?\s+.{{2,120}}
       | (?:©|\(c\)|Copyright\b)\s*.{{2,120}}
+      | (?:Submitted|File|Contributed|Handout|Staff)\s+(?:photo|image|picture)s?
       | [A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}\s*/\s*[A-Z][\w.'’&-]*(?:\s+[\w.'’&-]+){{0,4}}
     )$""",
     re.VERBOSE,
@@ -48,7 +49,9 @@ _CREDIT = re.compile(
 # Where a trailing credit can start: after a sentence end (even without a space, as when a
 # caption and its credit sit in two inline elements), a dash or a bar.
 _CREDIT_START = re.compile(r"(?:[.!?\"”’]\s*|\s+[|–—-]\s+|\s*\|\s*)(?=\S)")
-_CREDIT_PREFIX = re.compile(rf"^(?:{_KEYWORD}(?:\s+credit)?\s*(?:[:：|]|by\b)|[Cc]redit\s*:)\s*")
+_CREDIT_PREFIX = re.compile(
+    rf"^(?:{_KEYWORD}(?:\s+credit)?\s*(?:[:：|]|by\b)|[Cc]redit\s*(?::|\.\.\.|…))\s*"
+)
 _MAX_CREDIT_WORDS = 12
 
 
@@ -58,6 +61,12 @@ def clean_credit(credit: str) -> str:
     return _CREDIT_PREFIX.sub("", credit).strip(" ()[]|–—-") or credit
 
 
+def _looks_like_names(credit: str) -> bool:
+    """Credits are names: half their words or more have a capital ("iFixit", "AFP via Getty")."""
+    names = [w for w in re.split(r"[\s/|,;]+", clean_credit(credit)) if any(c.isalpha() for c in w)]
+    return bool(names) and sum(w.lower() != w for w in names) * 2 >= len(names)
+
+
 def _is_credit(candidate: str) -> bool:
     candidate = candidate.strip()
     return (
@@ -65,14 +74,15 @@ def _is_credit(candidate: str) -> bool:
         and len(candidate.split()) <= _MAX_CREDIT_WORDS
         and not candidate.endswith((".", "?", "!"))
         and bool(_CREDIT.match(candidate))
+        and _looks_like_names(candidate)
     )
 
 
 def _trailing_credit(text: str) -> tuple[str, str] | None:
     """Split ``text`` into (caption, credit) when it ends with a recognised credit."""
-    if text.endswith(")"):
-        opening = text.rfind("(")
-        if opening >= 0 and _is_credit(text[opening + 1 : -1]):
+    for opener, closer in ("()", "[]"):
+        opening = text.rfind(opener)
+        if text.endswith(closer) and opening >= 0 and _is_credit(text[opening + 1 : -1]):
             return text[:opening].rstrip(), text[opening + 1 : -1]
     # The longest tail that is a credit, from the earliest boundary on; else the whole text.
     for match in _CREDIT_START.finditer(text):
@@ -103,19 +113,35 @@ def caption_line(line: str) -> Caption | None:
 
 # --- captions in HTML -------------------------------------------------------------------------
 
-_CAPTION_XPATH = (
-    "//figcaption | //*[contains(@class,'caption') or contains(@class,'Caption')]"
-    "[not(self::table or self::caption or self::body or self::html or self::img)]"
+# Class names are matched by whole token, by how the token ends: "caption",
+# "article__image-caption" and "caption-text" name a caption; "caption-style--default" and
+# "f_caption_muted_videos_on" do not. XPath finds candidates cheaply, the patterns decide.
+_CAPTION_TOKEN = re.compile(r"caption(?:[-_]+text)?$", re.IGNORECASE)
+_CREDIT_TOKEN = re.compile(
+    r"(?:credits?|copyright|photographer|attribution|image-source|photo-source)$", re.IGNORECASE
 )
-_CREDIT_CLASS = re.compile(
-    r"credit|copyright|photographer|image-source|photo-source|attribution", re.IGNORECASE
+_HIDDEN_TOKEN = re.compile(r"off-?screen|visually-hidden|sr-only|screen-reader", re.IGNORECASE)
+_CAPTION_HINT = "contains(@class,'aption') or contains(@class,'APTION')"
+_CREDIT_HINT = (
+    "contains(@class,'redit') or contains(@class,'opyright') or contains(@class,'hotographer') "
+    "or contains(@class,'ttribution') or contains(@class,'ource')"
 )
-_CREDIT_XPATH = (
-    ".//*[contains(@class,'credit') or contains(@class,'Credit') or contains(@class,'copyright')"
-    " or contains(@class,'photographer') or contains(@class,'attribution')]"
+_HIDDEN_HINT = (
+    "contains(@class,'creen') or contains(@class,'hidden') or contains(@class,'sr-only')"
 )
+# Captions sit beside pictures; an element holding one is a wrapper, not a caption.
+_MEDIA_XPATH = ".//img | .//picture | .//video | .//iframe | .//figure"
 # A "caption" element holding this much text is a layout wrapper, not a caption.
 _MAX_CAPTION_CHARS = 1500
+
+
+def _with_class(root: HtmlElement, hint: str, token: re.Pattern) -> list[HtmlElement]:
+    """The outermost descendants of ``root`` that have a class token matching ``token``."""
+    found = [
+        e for e in root.xpath(f".//*[{hint}]")
+        if any(token.search(name) for name in e.get("class", "").split())
+    ]  # fmt: skip
+    return _outermost(found)
 
 
 def _text_of(element: HtmlElement, skip: list[HtmlElement]) -> str:
@@ -144,36 +170,45 @@ def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
 
 def _credit_elements(caption: HtmlElement) -> list[HtmlElement]:
     """Credit elements inside the caption, or beside it in the same <figure>."""
-    inside = caption.xpath(_CREDIT_XPATH)
+    inside = _with_class(caption, _CREDIT_HINT, _CREDIT_TOKEN)
     if inside:
         return inside
     figure = caption.getparent()
     if figure is not None and figure.tag == "figure":
-        return [e for e in figure.xpath(_CREDIT_XPATH) if caption not in e.iterancestors()]
+        beside = _with_class(figure, _CREDIT_HINT, _CREDIT_TOKEN)
+        return [e for e in beside if caption not in e.iterancestors()]
     return []
 
 
 def _caption_from_element(element: HtmlElement) -> Caption | None:
     credits = _credit_elements(element)
-    text = _text_of(element, credits)
-    credit = clean_credit(" ".join(clean_spaces(c.text_content()) for c in credits))
-    if credit:
-        caption = split_credit(text)  # a second credit in the text itself is still split off
-        caption = Caption(text=caption.text, credit=credit)
+    skip = credits + _with_class(element, _HIDDEN_HINT, _HIDDEN_TOKEN)
+    # A caption box may hold a counter ("1 of 4") or labels beside an inner caption-text element.
+    inner = [
+        e for e in _with_class(element, _CAPTION_HINT, _CAPTION_TOKEN)
+        if not any(c in e.iterancestors() for c in credits)
+    ]  # fmt: skip
+    if inner:
+        text = clean_spaces(" ".join(_text_of(e, skip) for e in inner))
     else:
-        caption = split_credit(text)
-    if not caption.text and not caption.credit:
-        return None
+        text = _text_of(element, skip)
+    credit = clean_credit(" ".join(_text_of(c, skip[len(credits) :]) for c in credits))
+    caption = split_credit(text)  # a credit in the text itself is split off too
+    if credit:
+        caption = Caption(text=caption.text, credit=credit)
     for credit_element in credits:
         if credit_element.getparent() is not None:
             credit_element.drop_tree()
-    return caption
+    return caption if caption.text or caption.credit else None
 
 
 def _is_caption_element(element: HtmlElement) -> bool:
     if element.tag != "figcaption":
-        classes = element.get("class", "").lower().split()
-        if not any("caption" in c for c in classes):
+        if element.tag in ("body", "html", "table", "caption", "figure", "img"):
+            return False
+        if not any(_CAPTION_TOKEN.search(n) for n in element.get("class", "").split()):
+            return False
+        if element.xpath(_MEDIA_XPATH):
             return False
     text = element.text_content()
     return 0 < len(text.strip()) <= _MAX_CAPTION_CHARS
@@ -186,18 +221,20 @@ def extract_captions(tree: HtmlElement, extra: list[str] | None = None) -> list[
     unless the page already showed it.
     """
     found: list[Caption] = []
-    candidates = [e for e in tree.xpath(_CAPTION_XPATH) if _is_caption_element(e)]
-    for element in _outermost(candidates):
+    candidates = tree.xpath(f"//figcaption | //*[{_CAPTION_HINT}]")
+    for element in _outermost([e for e in candidates if _is_caption_element(e)]):
         caption = _caption_from_element(element)
         if element.getparent() is not None:
             element.drop_tree()
-        if caption and not any(_same_caption(caption, seen) for seen in found):
+        if caption and not caption.text and found and found[-1].credit is None:
+            found[-1].credit = caption.credit  # a credit line of its own, under its caption
+        elif caption and not any(_same_caption(caption, seen) for seen in found):
             found.append(caption)
     for text in extra or []:
         caption = split_credit(text)
         if caption.text and not any(_same_caption(caption, seen) for seen in found):
             found.append(caption)
-    return [c for c in found if c.text or c.credit]
+    return found
 
 
 def _same_caption(a: Caption, b: Caption) -> bool:
