@@ -53,10 +53,12 @@ def _matches(texts: list[str], places: dict[str, Place]) -> list[tuple[int, int,
                 i += size
                 break
         else:
-            # "Russian-backed", "UN-led": the part before a hyphen may be the place.
-            head = texts[i].split("-")[0]
-            if head != texts[i] and head in places and texts[i][len(head) + 1 :][:1].islower():
+            # "Russian-backed", "pro-Beijing": a place joined to a lower-case word.
+            head, _, tail = texts[i].partition("-")
+            if tail and head in places and tail[:1].islower():
                 out.append((i, i + 1, head))
+            elif head.lower() in _PREFIXES and tail in places:
+                out.append((i, i + 1, tail))
             i += 1
     return out
 
@@ -92,6 +94,9 @@ def _excluded(
         return True  # "Agence France-Presse"
     return place is not None and place.kind == "city" and _common_word(surface, run, text)
 
+
+# Prefixes that leave the place they are joined to a place ("pro-Beijing", "anti-American").
+_PREFIXES = word_set("pro anti non ex post pre")
 
 # Words before a place name that leave it a place ("northern Syria", "US-led").
 _PLACE_MODIFIERS = word_set(

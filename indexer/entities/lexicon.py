@@ -68,7 +68,7 @@ ORG_HEADS = word_set(
     brigade command museum hospital trust partners holdings industries motors media journal
     gazette herald tribune magazine review daily weekly channel broadcasting records
     laboratory laboratories lab labs academy conference summit prize award awards festival
-    games cup championship program programme initiative campaign fc tech"""
+    games cup championship program programme initiative campaign fc tech paper"""
 )
 
 # Last words of names of events, laws, works and things ("Winter Olympics", "Second Amendment").
@@ -77,7 +77,8 @@ THING_HEADS = word_set(
     paralympics convention carnival exhibition expo show series month week day year prize cup
     trophy tournament study report survey index system gallery collection collections base
     complex shelf experience nutrition disorders soup clouds underground image photo picture
-    file video wikipedia wikinews"""
+    file video wikipedia wikinews democrats republicans liberals conservatives socialists
+    cyclone hurricane typhoon storm"""
 )
 
 # Organisation heads that still point to a state ("U.S. Department of Agriculture").

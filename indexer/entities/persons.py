@@ -46,6 +46,8 @@ SPEECH_VERBS = word_set(
 _SPEECH_BEFORE = word_set("said says told according by with interviews interviewed met meets")
 # "Kim Jong-un", "Hui Chi-fung", "Hwang Hee-Chan": a short family name then a hyphenated given name.
 _EAST_ASIAN = regex.compile(r"\p{Lu}\p{Ll}{1,4} \p{Lu}\p{Ll}{1,5}-\p{L}\p{Ll}{1,5}")
+# "R-Texas", "D-Calif.": a US politician's party and state, not a name.
+_PARTY_STATE = regex.compile(r"[RDI]-\p{Lu}[\p{L}.]*")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
 _MAX_NAME_WORDS = 5
 _NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
@@ -154,8 +156,15 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     places = gazetteer()
     if parts[-1].lower() in _NOT_NAME_ENDS or " ".join(parts) in places:
         return False
-    if len(parts) > 1 and (parts[-1] in places or _INITIAL.fullmatch(parts[-1].rstrip("."))):
-        return False  # "Southern Indiana", "Washington D.C."
+    if len(parts) > 1 and _INITIAL.fullmatch(parts[-1].rstrip(".")):
+        return False  # "Washington D.C."
+    if parts[-1] in places and parts[0].lower() not in first_names():
+        return False  # "Southern Indiana"; but "Valeska Paris"
+    if parts[0].lower() in _NOT_NAME_ENDS or _PARTY_STATE.fullmatch(parts[-1]):
+        return False  # "Cyclone Phailin", "R-Texas"
+    head, _, tail = parts[-1].partition("-")
+    if tail[:1].islower() and head.lower() in _NOT_NAME_ENDS:
+        return False  # "Booker Prize-winner"
     if parts[-1].lower() in title_words() and parts[0].lower() not in first_names():
         return False  # "Department Spokesperson"; but "James Baker"
     for index, part in enumerate(parts):
