@@ -11,6 +11,7 @@ readability's scoring of the same tree is the fallback.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 import trafilatura
 from lxml.html import HtmlElement, fragment_fromstring
@@ -23,8 +24,11 @@ from indexer.parsers.text_norm import clean_paragraph, same_text, words
 for _name in ("trafilatura", "readability", "htmldate"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
-# Below this many characters trafilatura has probably missed the article; ask readability.
+# Below this many characters trafilatura has probably missed the article; fewer paragraphs than
+# this may be a whole page glued together. Either way readability gets a say.
 _SHORT_BODY_CHARS = 250
+_FEW_PARAGRAPHS = 3
+_WITHIN = 0.8
 # The headline is looked for in this many leading paragraphs, as a match of this many words.
 _HEADLINE_SEARCH = 2
 _HEADLINE_OVERLAP = 0.8
@@ -59,6 +63,26 @@ def _readability_paragraphs(tree: HtmlElement) -> list[str]:
     return [e.text_content() for e in blocks] or [root.text_content()]
 
 
+def _nonempty(paragraphs: list[str]) -> list[str]:
+    return [p for p in map(clean_paragraph, paragraphs) if p]
+
+
+def _better_of(first: list[str], second: list[str]) -> list[str]:
+    """trafilatura's few paragraphs, or readability's when they are the better reading.
+
+    Readability wins when trafilatura found next to nothing, or when it split into paragraphs
+    what trafilatura returned as one block: its words then lie within trafilatura's, minus the
+    menus and datelines that a block of ``<br>`` lines drags along.
+    """
+    first_chars, second_chars = sum(map(len, first)), sum(map(len, second))
+    if first_chars < _SHORT_BODY_CHARS:
+        return second if second_chars > first_chars else first
+    if len(second) < _FEW_PARAGRAPHS:
+        return first
+    inside = Counter(words(" ".join(second))) & Counter(words(" ".join(first)))
+    return second if inside.total() >= _WITHIN * len(words(" ".join(second))) else first
+
+
 def _like_headline(paragraph: str, title: str) -> bool:
     """Whether a paragraph is the headline again, maybe with the site name cut or added."""
     if not title:
@@ -86,12 +110,8 @@ def extract_body(
     body when they reappear inside the article block.
     """
     prune_boilerplate(tree)
-    paragraphs = [clean_paragraph(p) for p in _trafilatura_paragraphs(tree)]
-    paragraphs = [p for p in paragraphs if p]
-    if sum(len(p) for p in paragraphs) < _SHORT_BODY_CHARS:
-        fallback = [clean_paragraph(p) for p in _readability_paragraphs(tree)]
-        fallback = [p for p in fallback if p]
-        if sum(map(len, fallback)) > sum(map(len, paragraphs)):
-            paragraphs = fallback
+    paragraphs = _nonempty(_trafilatura_paragraphs(tree))
+    if len(paragraphs) < _FEW_PARAGRAPHS:
+        paragraphs = _better_of(paragraphs, _nonempty(_readability_paragraphs(tree)))
     paragraphs = [p for p in paragraphs if not is_notice(p)]
     return _drop_repeats(paragraphs, title, captions or [])
