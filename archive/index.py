@@ -747,8 +747,7 @@ class _Matcher:
                 if regex.fullmatch(text):
                     candidates.append(text)
         else:
-            stems = self._analyse(name, node.text) or [node.text]
-            candidates = list(reader.terms_within(name, stems[0], node.distance, prefix=1))
+            candidates = self._near(name, node)
         if len(candidates) > MAX_EXPANSIONS:
             label = node.pattern if isinstance(node, Wildcard) else f"{node.text}~"
             self.notes.append(
@@ -758,6 +757,19 @@ class _Matcher:
             candidates.sort(key=lambda t: -reader.doc_frequency(name, t))
             candidates = candidates[:MAX_EXPANSIONS]
         return candidates
+
+    def _near(self, name: str, node: Fuzzy) -> list[str]:
+        """Terms within the edit distance; in stemmed fields also the stems of whole words near
+        it in the headline vocabulary ("presidnet~" is far from the stem "presid")."""
+        word = node.text.lower().translate(accent_map)
+        stems = self._analyse(name, node.text) or [word]
+        near = set(self.reader.terms_within(name, stems[0], node.distance, prefix=1))
+        if name in TEXT_FIELDS:
+            for whole in self.reader.terms_within("spell", word, node.distance, prefix=1):
+                stem = _normalise(whole)
+                if stem and (name, stem) in self.reader:
+                    near.add(stem)
+        return sorted(near)
 
     def _any_term(self, name: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         mask, scores = self._empty()
