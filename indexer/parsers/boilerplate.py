@@ -92,6 +92,8 @@ def _is_furniture(element: HtmlElement) -> bool:
     names = f"{element.get('class', '')} {element.get('id', '')}".split()
     if not any(_FURNITURE.search(name) for name in names):
         return False
+    if element.find(".//h1") is not None:
+        return False  # the block holding the headline is the article ("page and-w-sidebar")
     long_paragraphs = 0
     for paragraph in element.iter("p"):
         if _text_length(paragraph) >= _LONG_PARAGRAPH_CHARS:
