@@ -18,7 +18,7 @@ from indexer.parsers.body import extract_body
 from indexer.parsers.captions import extract_captions
 from indexer.parsers.metadata import extract_metadata
 from indexer.parsers.reading import decode
-from indexer.parsers.text_norm import clean_paragraph, clean_spaces, same_text
+from indexer.parsers.text_norm import clean_paragraph, clean_spaces, words
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
@@ -40,6 +40,14 @@ def _first_heading(tree: HtmlElement) -> str:
     return ""
 
 
+def _starts_with(paragraph: str, summary: str) -> bool:
+    """Whether ``summary`` is ``paragraph`` or its beginning (summaries are often cut short)."""
+    head = words(summary)
+    if len(head) > 1 and summary.rstrip().endswith(("...", "…")):
+        head = head[:-1]  # the last word may be cut in half
+    return bool(head) and words(paragraph)[: len(head)] == head
+
+
 def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     """One Article from a web page; :class:`NotAnArticle` when it holds no article text."""
     text = decode(data, html=True) if isinstance(data, bytes) else data
@@ -52,7 +60,7 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     captions = extract_captions(tree, meta.image_captions)
     body = extract_body(tree, title=title, captions=[c.text for c in captions])
     require_body(body)
-    if standfirst and any(same_text(standfirst, p) for p in body[:3]):
+    if standfirst and any(_starts_with(p, standfirst) for p in body[:3]):
         standfirst = None  # the summary is the lead paragraph itself: keep it once, in the body
     if not title:
         title = body[0] if len(body[0]) <= 150 else ""
