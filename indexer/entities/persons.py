@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import regex
 
-from indexer.entities.gazetteer import gazetteer
+from indexer.entities.gazetteer import city_names, gazetteer
 from indexer.entities.lexicon import (
     HONORIFICS,
     ORG_HEADS,
@@ -72,6 +72,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
             continue
         if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
             parts = parts[-2:]  # "Pan-democrat Lam Cheuk-ting"
+        if len(parts) > 2 and parts[0] in city_names():
+            parts = parts[1:]  # "University of Texas Arlington Amneh Jafari"
         if len(parts) >= 2:
             if _is_full_name(parts, run, titled, alone, lowercase):
                 mentions.append(Mention(run, tuple(parts), True))
@@ -160,6 +162,8 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         return False  # "Washington D.C."
     if parts[-1] in places and parts[0].lower() not in first_names():
         return False  # "Southern Indiana"; but "Valeska Paris"
+    if _EAST_ASIAN.fullmatch(" ".join(parts)):
+        return True  # "Park Joo-ho": a family name may be an English word
     if parts[0].lower() in _NOT_NAME_ENDS or _PARTY_STATE.fullmatch(parts[-1]):
         return False  # "Cyclone Phailin", "R-Texas"
     head, _, tail = parts[-1].partition("-")
@@ -191,6 +195,11 @@ def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:
     for mention in mentions:
         if mention.full:
             _add_name(names, mention.parts)
+    surnames = {parts[-1]: key for key, parts in names.items()}
+    for key, parts in list(names.items()):
+        east_asian = _EAST_ASIAN.fullmatch(" ".join(parts)) is not None
+        if parts[0] in surnames and parts[0].lower() not in first_names() and not east_asian:
+            del names[key]  # named after a person: "Warhol Polaroids", "Obama Foundation"
     surnames = {parts[-1]: key for key, parts in names.items()}
     for mention in mentions:
         if not mention.full and mention.parts[-1] not in surnames:
