@@ -13,7 +13,7 @@ from archive.article import Article
 from indexer.entities.countries import find_countries
 from indexer.entities.organizations import find_organizations
 from indexer.entities.persons import find_mentions, resolve_persons
-from indexer.entities.runs import capitalised_runs, lowercase_words
+from indexer.entities.runs import capitalised_runs, lowercase_words, words
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Entities:
 def entities_of_text(text: str) -> Entities:
     """Persons (most mentioned first), ISO country codes and organisations in ``text``."""
     text = text.replace("\u00a0", " ")
-    runs = capitalised_runs(text)
-    mentions = find_mentions(runs, lowercase_words(text))
+    tokens = words(text)
+    runs = capitalised_runs(text, tokens)
+    mentions = find_mentions(runs, lowercase_words(tokens))
     persons = resolve_persons(mentions, runs)
     person_words = {word for name in persons for word in name.split()}
     spans = [(m.run.start, m.run.end) for m in mentions]

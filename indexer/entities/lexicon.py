@@ -68,7 +68,7 @@ ORG_HEADS = word_set(
     brigade command museum hospital trust partners holdings industries motors media journal
     gazette herald tribune magazine review daily weekly channel broadcasting records
     laboratory laboratories lab labs academy conference summit prize award awards festival
-    games cup championship program programme initiative campaign fc tech paper"""
+    games cup championship program programme initiative campaign fc tech paper nations"""
 )
 
 # Last words of names of events, laws, works and things ("Winter Olympics", "Second Amendment").

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from indexer.entities.gazetteer import gazetteer
-from indexer.entities.lexicon import ORG_HEADS, STOPWORDS, title_words, word_set
+from indexer.entities.lexicon import ORG_HEADS, STOPWORDS, word_set
 from indexer.entities.runs import Run
 
 # Capitalised abbreviations that are not organisations.
@@ -25,22 +25,22 @@ def find_organizations(
     """Organisation names, the most mentioned first."""
     counts: Counter[str] = Counter()
     places = gazetteer()
-    titles = title_words()
+    person_starts = {start for start, _end in person_spans}
     for run in runs:
-        if any(start <= run.start < end for start, end in person_spans):
+        if run.start in person_starts:
             continue
         texts = list(run.texts)
         while texts and texts[0].lower() in STOPWORDS:
             texts = texts[1:]
         if not texts:
             continue
-        name = _org_name(texts, text, places, titles)
+        name = _org_name(texts, text, places)
         if name:
             counts[name] += 1
     return _merge_acronyms(counts)
 
 
-def _org_name(texts: list[str], text: str, places: dict, titles: frozenset[str]) -> str | None:
+def _org_name(texts: list[str], text: str, places: dict) -> str | None:
     if texts[-1].lower() in ORG_HEADS and len(texts) > 1 and " ".join(texts) not in places:
         return " ".join(texts)
     if len(texts) == 1:

@@ -58,12 +58,13 @@ def words(text: str) -> list[Word]:
     out = []
     for match in _WORD.finditer(text):
         word, start, end = match.group(), match.start(), match.end()
-        if word.endswith((".",)) and not _keeps_dot(word):
+        if word[-1] == "." and not _keeps_dot(word):
             word, end = word[:-1], end - 1
-        for suffix in ("'s", "’s", "'", "’"):
-            if word.endswith(suffix) and len(word) > len(suffix) + 1:
-                word, end = word[: -len(suffix)], end - len(suffix)
-                break
+        if "'" in word or "’" in word:
+            for suffix in ("'s", "’s", "'", "’"):
+                if word.endswith(suffix) and len(word) > len(suffix) + 1:
+                    word, end = word[: -len(suffix)], end - len(suffix)
+                    break
         out.append(Word(word, start, end))
     return out
 
@@ -75,7 +76,11 @@ def _keeps_dot(word: str) -> bool:
 
 
 def is_capitalised(word: str) -> bool:
-    return word[0].isupper() or _particle_prefixed(word) or _ELIDED.match(word) is not None
+    if word[0].isupper():
+        return True
+    if "-" in word:
+        return _particle_prefixed(word)
+    return word[1:2] in ("'", "’") and _ELIDED.match(word) is not None
 
 
 # "d'Ettorre", "l'Aquila": an elided particle before a capitalised name.
@@ -88,14 +93,14 @@ def _particle_prefixed(word: str) -> bool:
     return bool(tail) and head in PARTICLES and tail[:1].isupper()
 
 
-def lowercase_words(text: str) -> set[str]:
+def lowercase_words(tokens: list[Word]) -> set[str]:
     """Words the text writes in lower case: ordinary words, hardly ever names."""
-    return {w.text for w in words(text) if w.text[0].islower() and not is_capitalised(w.text)}
+    return {w.text for w in tokens if w.text[0].islower() and not is_capitalised(w.text)}
 
 
-def capitalised_runs(text: str) -> list[Run]:
-    """All maximal runs of capitalised words (name particles allowed inside)."""
-    tokens = words(text)
+def capitalised_runs(text: str, tokens: list[Word]) -> list[Run]:
+    """All maximal runs of capitalised words (name particles allowed inside) in ``tokens``,
+    the :func:`words` of ``text``."""
     runs: list[Run] = []
     i = 0
     while i < len(tokens):
