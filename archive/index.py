@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,6 @@ import pycountry
 from whoosh import columns, fields, index, query, writing
 from whoosh.analysis import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
@@ -38,6 +36,7 @@ from archive.facets import FacetColumn
 from archive.query import And, DateRange, Fuzzy, Node, Not, Or, Phrase, Wildcard, Word
 from archive.results import FACETS, Hit, Results, SearchQuery
 from archive.search import SearchTimeout, run_search
+from archive.snippets import snippet
 
 # Text fields searched by unprefixed words, with their weight: title above standfirst above body
 # and captions.
@@ -49,13 +48,13 @@ PREFIX_FIELDS = {
     "organization": "organization_text",
     "source": "source_text",
     "author": "author",
-    "country": "countries",
 }
 # Wildcards and fuzzy words expand to at most this many terms (the most frequent), after
 # looking at most at this many candidates, so that ``a*`` cannot exhaust the machine.
 MAX_EXPANSIONS = 64
 MAX_EXPANSION_SCAN = 20000
-_SEPARATOR = "\x1f"
+_VALUES = "\x1f"
+_GROUPS = "\x1e"
 _BM25_K1 = 1.2
 _BM25_B = 0.75
 
@@ -101,11 +100,19 @@ def _folding_analyzer():
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-def _exact_values() -> fields.KEYWORD:
-    """Several exact values (names as written) in one field, separated by \\x1f."""
-    keyword = fields.KEYWORD(stored=False, scorable=False)
-    keyword.analyzer = RegexTokenizer(r"[^\x1f]+")
-    return keyword
+def _facet_record(article: Article, story: str | None) -> bytes:
+    """Persons, countries, organisations, source and story of an article, in one column value."""
+    groups = [
+        article.persons,
+        [c.upper() for c in article.countries],
+        article.organizations,
+        [article.source] if article.source else [],
+        [story] if story else [],
+    ]
+    return _GROUPS.join(_VALUES.join(group) for group in groups).encode("utf-8")
+
+
+_FACET_GROUPS = (*FACETS, "story")
 
 
 def build_schema() -> fields.Schema:
@@ -123,15 +130,11 @@ def build_schema() -> fields.Schema:
         source_text=fields.TEXT(analyzer=fold),
         # Unstemmed words of headlines and names: the vocabulary for "did you mean".
         spell=fields.TEXT(analyzer=fold, phrase=False),
-        persons=_exact_values(),
-        countries=_exact_values(),
-        organizations=_exact_values(),
-        sources=_exact_values(),
+        # Facet values and story, read in bulk per segment into numpy arrays (see _SegmentData).
+        facets=fields.COLUMN(columns.VarBytesColumn()),
         # Publication day as YYYYMMDD in the article's own time zone (0: undated) and instant.
         day=fields.COLUMN(columns.NumericColumn("i", default=0)),
         ts=fields.COLUMN(columns.NumericColumn("q", default=0)),
-        # Syndicated copies: the id of the first copy indexed, on every later copy.
-        story=fields.ID(stored=True),
         article=fields.STORED(),
     )
 
@@ -151,16 +154,11 @@ def _document(article: Article, story: str | None) -> dict:
         "spell": " ".join(
             [article.title, article.standfirst or "", *article.persons, *article.organizations]
         ),
-        "persons": _SEPARATOR.join(article.persons),
-        "countries": _SEPARATOR.join(c.upper() for c in article.countries),
-        "organizations": _SEPARATOR.join(article.organizations),
-        "sources": article.source or "",
+        "facets": _facet_record(article, story),
         "day": int(published.strftime("%Y%m%d")) if published else 0,
         "ts": int(published.timestamp()) if published else 0,
         "article": json.dumps(article.to_dict(), ensure_ascii=False),
     }
-    if story:
-        doc["story"] = story
     return doc
 
 
@@ -338,25 +336,39 @@ class _SegmentData:
     size: int
     day: np.ndarray
     ts: np.ndarray
+    ids: list[str]
     values: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # facet -> labels, docs, value ids
     lengths: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def read(cls, reader) -> _SegmentData:
         size = reader.doc_count_all()
-        values = {}
-        for name in (*FACETS, "story"):
-            labels: list[str] = []
-            docs: list[np.ndarray] = []
-            for text, _ in reader.iter_field(name):
-                ids, _ = _postings(reader.postings(name, text))
-                labels.append(text.decode("utf-8"))
-                docs.append(ids)
-            value_ids = np.repeat(np.arange(len(labels), dtype=np.int32), [len(d) for d in docs])
-            all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-            values[name] = (labels, all_docs, value_ids)
+        numbers: list[dict[str, int]] = [{} for _ in _FACET_GROUPS]
+        docs: list[list[int]] = [[] for _ in _FACET_GROUPS]
+        values: list[list[int]] = [[] for _ in _FACET_GROUPS]
+        for docnum, record in enumerate(reader.column_reader("facets")):
+            if not record:
+                continue
+            for group, text in enumerate(record.decode("utf-8").split(_GROUPS)):
+                if text:
+                    number = numbers[group]
+                    for value in text.split(_VALUES):
+                        docs[group].append(docnum)
+                        values[group].append(number.setdefault(value, len(number)))
+        arrays = {
+            name: (
+                list(numbers[g]),
+                np.array(docs[g], dtype=np.int64),
+                np.array(values[g], dtype=np.int32),
+            )
+            for g, name in enumerate(_FACET_GROUPS)
+        }
         return cls(
-            size, _column(reader, "day", "i4", size), _column(reader, "ts", "i8", size), values
+            size,
+            _column(reader, "day", "i4", size),
+            _column(reader, "ts", "i8", size),
+            list(reader.column_reader("id")),
+            arrays,
         )
 
     def field_lengths(self, reader, name: str) -> np.ndarray:
@@ -410,6 +422,12 @@ class Snapshot:
         self.doc_count = int(self.live.sum())
         self.day = self._concat(lambda part: part.day, np.int32)
         self.ts = self._concat(lambda part: part.ts, np.int64)
+        self.docnums = {
+            article_id: offset + local
+            for part, offset, _ in self.parts
+            for local, article_id in enumerate(part.ids)
+            if self.live[offset + local]
+        }
         self.story = self._stories()
         self.columns = {name: self._facet(name) for name in FACETS}
         self.columns.update(self._date_columns())
@@ -437,12 +455,13 @@ class Snapshot:
         return labels, np.concatenate(docs), np.concatenate(values)
 
     def _stories(self) -> np.ndarray:
+        """Copies share the number of their story; the first copy (the root) has no story value."""
         story = np.arange(self.size, dtype=np.int64)
         roots, docs, values = self._merged("story")
         if roots:
             story[docs] = self.size + values
             for number, root in enumerate(roots):
-                root_doc = self.searcher.document_number(id=root)
+                root_doc = self.docnums.get(root)
                 if root_doc is not None:
                     story[root_doc] = self.size + number
         return story
@@ -525,14 +544,10 @@ class Snapshot:
         return out
 
     def ids(self) -> set[str]:
-        out: set[str] = set()
-        for _, _, leaf in self.parts:
-            column = leaf.column_reader("id")
-            out.update(value for docnum, value in enumerate(column) if not leaf.is_deleted(docnum))
-        return out
+        return set(self.docnums)
 
     def _docnum(self, article_id: str) -> int:
-        docnum = self.searcher.document_number(id=article_id)
+        docnum = self.docnums.get(article_id)
         if docnum is None:
             raise NotFound(f"No article with id {article_id!r}.")
         return docnum
@@ -783,8 +798,7 @@ class _Matcher:
         code = _country_code(text)
         mask, scores = self._empty()
         if code:
-            ids, _ = self.snap.term_docs("countries", code)
-            mask[ids] = True
+            mask |= self.snap.columns["countries"].having((code,))
         else:
             self.notes.append(f"{text!r} is not a country name or code.")
         return mask, scores
@@ -806,46 +820,9 @@ def _wildcard_regex(pattern: str) -> re.Pattern:
     )
 
 
-class _MarkFormatter(Formatter):
-    """Safe HTML: text escaped, matched words in <mark>."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(text[token.startchar : token.endchar], quote=False)}</mark>"
-
-
-_SNIPPET_CHARS = 240
-
-
 def _snippet(article: Article, terms: set[str]) -> str:
-    from html import escape
-
-    body = "\n".join(article.body)
-    if terms:
-        for text in (body, article.standfirst or "", "\n".join(c.text for c in article.captions)):
-            if not text:
-                continue
-            found = highlight(
-                text,
-                frozenset(terms),
-                _SNIPPET_ANALYZER,
-                ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=80),
-                _MarkFormatter(),
-                top=2,
-            )
-            if found:
-                return found
-    lead = article.standfirst or body
-    if len(lead) > _SNIPPET_CHARS:
-        lead = lead[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return escape(lead, quote=False)
-
-
-_SNIPPET_ANALYZER = _stemming_analyzer()
+    texts = ["\n".join(article.body), article.standfirst or "", *(c.text for c in article.captions)]
+    return snippet(texts, terms, _normalise)
 
 
 def _hit(article: Article, snippet: str, score: float | None) -> Hit:

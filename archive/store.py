@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,17 +90,23 @@ class OriginalStore:
     def blob_path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}.gz"
 
-    def write_blob(self, data: bytes) -> str:
-        """Store ``data`` compressed (if not already there) and return its sha256."""
+    def write_blob(self, data: bytes, *, gzipped: bytes | None = None) -> str:
+        """Store ``data`` compressed (if not already there) and return its sha256.
+
+        ``gzipped`` is the same data as the user's ``.gz`` file: kept as it is when it really
+        unpacks to ``data``, which saves compressing it again.
+        """
         digest = digest_of(data)
         target = self.blob_path(digest)
         if target.exists():
             return digest
+        if gzipped is None or not _unpacks_to(gzipped, data):
+            gzipped = gzip.compress(data, compresslevel=6, mtime=0)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(gzip.compress(data, compresslevel=6, mtime=0))
+                out.write(gzipped)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, target)
@@ -231,6 +238,13 @@ class OriginalStore:
         if not self.root.is_dir():
             return 0
         return sum(p.stat().st_size for p in self.root.glob("*/*.gz"))
+
+
+def _unpacks_to(gzipped: bytes, data: bytes) -> bool:
+    try:
+        return gzip.decompress(gzipped) == data
+    except (OSError, EOFError, zlib.error):
+        return False
 
 
 def _fsync_dir(path: Path) -> None:
