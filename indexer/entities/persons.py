@@ -60,6 +60,7 @@ class Mention:
     run: Run
     parts: tuple[str, ...]
     full: bool
+    given_only: bool = False  # a first name alone ("Rebecca said")
 
 
 def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
@@ -79,7 +80,21 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
                 mentions.append(Mention(run, tuple(parts), True))
         elif honorific and parts[0][0].isupper():
             mentions.append(Mention(run, tuple(parts), False))
+        elif _given_name_alone(parts[0], run, lowercase):
+            mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
+
+
+def _given_name_alone(word: str, run: Run, lowercase: set[str]) -> bool:
+    """A known first name alone as a speaker, mid-sentence ("…, Rebecca said")."""
+    return (
+        len(run.texts) == 1
+        and not run.sentence_start
+        and word.lower() in first_names()
+        and word.lower() not in lowercase
+        and word not in gazetteer()
+        and (_speaker(run) or run.possessive)
+    )
 
 
 def _is_full_name(
@@ -201,7 +216,10 @@ def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:
         if parts[0] in surnames and parts[0].lower() not in first_names() and not east_asian:
             del names[key]  # named after a person: "Warhol Polaroids", "Obama Foundation"
     surnames = {parts[-1]: key for key, parts in names.items()}
+    given = {parts[0] for parts in names.values()}
     for mention in mentions:
+        if mention.given_only and (mention.parts[0] in given or mention.parts[0] in surnames):
+            continue
         if not mention.full and mention.parts[-1] not in surnames:
             key = " ".join(mention.parts)
             names[key] = mention.parts
