@@ -87,3 +87,13 @@ def test_headline_only_is_not_an_article():
 def test_credit_styles(caption, text, credit):
     result = split_credit(caption)
     assert (result.text, result.credit) == (text, credit)
+
+
+def test_byline_becomes_authors():
+    body = "The council met on Monday and voted to rebuild the old bridge over the river. " * 3
+    head = "Bridge to be rebuilt\n\nA vote ends years of debate.\n\nBy Jane Doe and John Roe"
+    text = f"{head}\n\n{body}"
+    article = parse_text(text)
+    assert article.authors == ["Jane Doe", "John Roe"]
+    assert article.standfirst == "A vote ends years of debate."
+    assert article.body == [body.strip()]

@@ -12,11 +12,14 @@ import re
 from archive.article import Article, Caption, article_id
 from archive.errors import NotAnArticle
 from indexer.parsers.article_check import require_body
+from indexer.parsers.authors import clean_authors
 from indexer.parsers.boilerplate import is_notice
 from indexer.parsers.captions import caption_line
 from indexer.parsers.text_norm import clean_paragraph
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
+# "By Jane Doe", "By Jane Doe and John Roe, Reuters": short, no sentence inside.
+_BYLINE = re.compile(r"^By\s+[^.!?]{2,80}$")
 # The paragraph after the headline is a standfirst when it is this short.
 _MAX_STANDFIRST_WORDS = 60
 
@@ -41,6 +44,15 @@ def _split_block(lines: list[str]) -> tuple[str, list[Caption]]:
     return clean_paragraph(" ".join(kept)), captions
 
 
+def _byline(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Authors from a leading "By Jane Doe and John Roe" line, and the paragraphs without it."""
+    if paragraphs and _BYLINE.match(paragraphs[0]):
+        authors = clean_authors([paragraphs[0]])
+        if authors:
+            return authors, paragraphs[1:]
+    return [], paragraphs
+
+
 def parse_text(text: str, *, url: str | None = None) -> Article:
     """One Article from a plain-text copy; :class:`NotAnArticle` when it is empty or too short."""
     blocks = _blocks(text)
@@ -55,9 +67,12 @@ def parse_text(text: str, *, url: str | None = None) -> Article:
         captions += found
         if paragraph:
             paragraphs.append(paragraph)
+    authors, paragraphs = _byline(paragraphs)
     standfirst = None
     if len(paragraphs) > 1 and len(paragraphs[0].split()) <= _MAX_STANDFIRST_WORDS:
         standfirst, paragraphs = paragraphs[0], paragraphs[1:]
+    if not authors:
+        authors, paragraphs = _byline(paragraphs)
     require_body(paragraphs)
     return Article(
         id=article_id(None, title, paragraphs),
@@ -65,5 +80,6 @@ def parse_text(text: str, *, url: str | None = None) -> Article:
         body=paragraphs,
         url=url,
         standfirst=standfirst,
+        authors=authors,
         captions=captions,
     )
