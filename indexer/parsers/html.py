@@ -48,6 +48,19 @@ def _starts_with(paragraph: str, summary: str) -> bool:
     return bool(head) and words(paragraph)[: len(head)] == head
 
 
+def _drop_deck(tree: HtmlElement, summary: str) -> None:
+    """Remove the sub-heading that shows the page's summary under the headline (the "deck").
+
+    A deck set as a heading is the standfirst, shown apart from the story; the same words in a
+    ``<p>`` are the story's lead paragraph, which stays in the body.
+    """
+    for heading in tree.iter("h2", "h3", "h4", "h5", "h6"):
+        text = heading.text_content()
+        if _starts_with(text, summary) and len(words(text)) <= len(words(summary)) + 2:
+            heading.drop_tree()
+            return
+
+
 def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     """One Article from a web page; :class:`NotAnArticle` when it holds no article text."""
     text = decode(data, html=True) if isinstance(data, bytes) else data
@@ -58,6 +71,8 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     title = clean_paragraph(meta.title or _first_heading(tree))
     standfirst = clean_paragraph(meta.description or "") or None
     captions = extract_captions(tree, meta.image_captions)
+    if standfirst:
+        _drop_deck(tree, standfirst)
     body = extract_body(tree, title=title, captions=[c.text for c in captions])
     require_body(body)
     if standfirst and any(_starts_with(p, standfirst) for p in body[:3]):
