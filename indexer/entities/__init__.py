@@ -28,18 +28,31 @@ def entities_of_text(text: str) -> Entities:
     text = text.replace("\u00a0", " ")
     tokens = words(text)
     runs = capitalised_runs(text, tokens)
-    mentions = find_mentions(runs, lowercase_words(tokens))
+    lowercase = lowercase_words(tokens)
+    mentions = find_mentions(runs, lowercase)
     persons = resolve_persons(mentions, runs)
     person_words = {word for name in persons for word in name.split()}
     spans = [(m.run.start, m.run.end) for m in mentions]
     countries = find_countries(runs, text, person_words)
-    organizations = find_organizations(runs, text, spans)
+    organizations = find_organizations(runs, text, spans, lowercase)
     return Entities(persons, countries, organizations)
 
 
+def _title_case(title: str) -> bool:
+    longer = [w for w in title.split()[1:] if len(w) > 3 and w[0].isalpha()]
+    return len(longer) >= 3 and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
+
+
 def extract_entities(article: Article) -> Article:
-    """A copy of ``article`` with persons, countries and organisations filled in."""
-    found = entities_of_text(article.text)
+    """A copy of ``article`` with persons, countries and organisations filled in.
+
+    A headline in Title Case is left out: every word is capitalised there, so capitals say
+    nothing about names ("Royal Self-Indicting Arrogance"), and what it names the body repeats.
+    """
+    text = article.text
+    if article.title and _title_case(article.title):
+        text = text[len(article.title) :]
+    found = entities_of_text(text)
     return dataclasses.replace(
         article,
         persons=found.persons,

@@ -68,7 +68,7 @@ ORG_HEADS = word_set(
     brigade command museum hospital trust partners holdings industries motors media journal
     gazette herald tribune magazine review daily weekly channel broadcasting records
     laboratory laboratories lab labs academy conference summit prize award awards festival
-    games cup championship program programme initiative campaign fc tech paper nations"""
+    games cup championship program programme initiative campaign fc tech paper nations co"""
 )
 
 # Last words of names of events, laws, works and things ("Winter Olympics", "Second Amendment").
@@ -77,7 +77,7 @@ THING_HEADS = word_set(
     paralympics convention carnival exhibition expo show series month week day year prize cup
     trophy tournament study report survey index system gallery collection collections base
     complex shelf experience nutrition disorders soup clouds underground image photo picture
-    file video wikipedia wikinews democrats republicans liberals conservatives socialists
+    file video wikipedia wikinews finals democrats republicans liberals conservatives socialists
     cyclone hurricane typhoon storm"""
 )
 

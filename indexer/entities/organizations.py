@@ -9,20 +9,25 @@ from __future__ import annotations
 from collections import Counter
 
 from indexer.entities.gazetteer import gazetteer
-from indexer.entities.lexicon import ORG_HEADS, STOPWORDS, word_set
+from indexer.entities.lexicon import ORG_HEADS, STOPWORDS, first_names, word_set
 from indexer.entities.runs import Run
 
 # Capitalised abbreviations that are not organisations.
 _NOT_ORGS = word_set(
-    """TV OK AM PM CEO CFO GDP ID PR IT AI DJ MP MEP PhD US UK USA UAE NB RIP FAQ DNA HIV
+    """TV OK AM PM CEO CFO GDP ID PR IT AI DJ MP MEP PhD US UK USA UAE NB RIP FAQ DNA HIV GB MB
+    KB TB PC PS VR AR EV SUV LED USB HD IPO
     AIDS COVID II III IV VI VII VIII IX XI XII BC AD UTC GMT EST PST BST CET DC"""
 )
 
 
 def find_organizations(
-    runs: list[Run], text: str, person_spans: list[tuple[int, int]]
+    runs: list[Run], text: str, person_spans: list[tuple[int, int]], lowercase: set[str]
 ) -> list[str]:
-    """Organisation names, the most mentioned first."""
+    """Organisation names, the most mentioned first.
+
+    A word in capitals that the text also writes in lower case, or that is a place or a first
+    name in capitals ("FALLS", "MADRID"), is a shouted word, not an acronym.
+    """
     counts: Counter[str] = Counter()
     places = gazetteer()
     person_starts = {start for start, _end in person_spans}
@@ -35,6 +40,8 @@ def find_organizations(
         if not texts:
             continue
         name = _org_name(texts, text, places)
+        if name and " " not in name and _shouted(name, places, lowercase):
+            continue
         if name:
             counts[name] += 1
     return _merge_acronyms(counts)
@@ -48,6 +55,11 @@ def _org_name(texts: list[str], text: str, places: dict) -> str | None:
         if _acronym(word, text) and word not in places and word.upper() not in _NOT_ORGS:
             return word.upper()
     return None
+
+
+def _shouted(word: str, places: dict, lowercase: set[str]) -> bool:
+    bare = word.lower()
+    return bare in lowercase or word.title() in places or bare in first_names()
 
 
 def _acronym(word: str, text: str) -> bool:

@@ -48,6 +48,9 @@ _SPEECH_BEFORE = word_set("said says told according by with interviews interview
 _EAST_ASIAN = regex.compile(r"\p{Lu}\p{Ll}{1,4} \p{Lu}\p{Ll}{1,5}-\p{L}\p{Ll}{1,5}")
 # "R-Texas", "D-Calif.": a US politician's party and state, not a name.
 _PARTY_STATE = regex.compile(r"[RDI]-\p{Lu}[\p{L}.]*")
+# A capital inside a word, except after name prefixes ("McConnell", "DeSantis", "MacArthur").
+_CAMEL = regex.compile(r"(?<!^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O))(?<=\p{Ll})\p{Lu}")
+_ACRONYM_PLURAL = regex.compile(r"\p{Lu}{2,}s")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
 _MAX_NAME_WORDS = 5
 _NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
@@ -154,8 +157,8 @@ def _given_name_first(texts: list[str]) -> bool:
 
 
 def _adverb(word: str) -> bool:
-    """"Currently", "Finally" at a sentence start; not "Emily" or "Kelly"."""
-    return len(word) > 4 and word.endswith("ly") and word.lower() not in first_names()
+    """"Currently", "Getting" at a sentence start; not "Emily", "Kelly" or "Irving"."""
+    return len(word) > 4 and word.endswith(("ly", "ing")) and word.lower() not in first_names()
 
 
 def _title_word(word: str) -> str:
@@ -186,7 +189,16 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         return False  # "Booker Prize-winner"
     if parts[-1].lower() in title_words() and parts[0].lower() not in first_names():
         return False  # "Department Spokesperson"; but "James Baker"
+    first_place = places.get(parts[0])
+    if (
+        first_place is not None
+        and first_place.kind in ("state", "city")
+        and all(p in places or p in city_names() for p in parts)
+    ):
+        return False  # "Texas Austin"
     for index, part in enumerate(parts):
+        if _CAMEL.search(part) or _ACRONYM_PLURAL.fullmatch(part):
+            return False  # "MattBevin" (a handle), "NoemSouth" (joined text), "SUVs"
         place = places.get(part)
         country_word = place is not None and place.kind in ("country", "demonym")
         if country_word and (index or not _given_name_first(parts)):
