@@ -7,7 +7,8 @@ Three independent tests, each cheap:
   called ``content-wrapper social`` is still the article);
 * lists whose items are nothing but links (related stories, tag clouds, "more from");
 * short paragraphs worded as notices: "Powered by automated translation", "Read more: …",
-  "Sign up for our newsletter", "Loading comments…".
+  "Sign up for our newsletter", "Loading comments…", or that are only a date line
+  ("Updated at 1:23 p.m.", "November 20, 2019 - 11:28").
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ _NOTICE = re.compile(
       | thanks\s+for\s+signing\s+up
       | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b
       | (?:copyright|©|ⓒ)\s*(?:©|ⓒ)?\s*(?:\d{4}|[A-Z])
-    )""",
+      | (?:published|updated|posted|last\s+updated|modified)\b[\s:]*(?=.{0,20}\d).{1,60}$
+      | \W*(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+MONTH|MONTH\s+\d{1,2}(?:st|nd|rd|th)?),?\s+\d{4}\b
+        .{0,30}$
+    )""".replace("MONTH", r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"),
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_NOTICE_WORDS = 30
