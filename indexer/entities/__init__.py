@@ -46,9 +46,13 @@ def _title_case(title: str) -> bool:
 def extract_entities(article: Article) -> Article:
     """A copy of ``article`` with persons, countries and organisations filled in.
 
-    A headline in Title Case is left out: every word is capitalised there, so capitals say
-    nothing about names ("Royal Self-Indicting Arrogance"), and what it names the body repeats.
+    The rules know English only; an article in another language gets empty lists rather than
+    its capitalised nouns. A headline in Title Case is left out: every word is capitalised
+    there, so capitals say nothing about names ("Royal Self-Indicting Arrogance"), and what it
+    names the body repeats.
     """
+    if article.language and not article.language.lower().startswith("en"):
+        return dataclasses.replace(article, persons=[], countries=[], organizations=[])
     text = article.text
     if article.title and _title_case(article.title):
         text = text[len(article.title) :]

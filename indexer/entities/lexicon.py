@@ -66,7 +66,8 @@ ORG_HEADS = word_set(
     railways school service services society studio studios team television times tv union
     university agencies alliance army navy force forces assembly congress senate coalition
     brigade command museum hospital trust partners holdings industries motors media journal
-    gazette herald tribune magazine review daily weekly channel broadcasting records
+    gazette herald tribune magazine review daily weekly channel broadcasting records chronicle
+    observer telegraph examiner inquirer courier globe mirror bulletin dispatch monitor
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co"""
 )

@@ -51,6 +51,8 @@ _PARTY_STATE = regex.compile(r"[RDI]-\p{Lu}[\p{L}.]*")
 # A capital inside a word, except after name prefixes ("McConnell", "DeSantis", "MacArthur").
 _CAMEL = regex.compile(r"(?<!^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O))(?<=\p{Ll})\p{Lu}")
 _ACRONYM_PLURAL = regex.compile(r"\p{Lu}{2,}s")
+# Ends of hyphenated adjectives, unlike East Asian given names ("Chi-fung").
+_ADJECTIVE_TAILS = ("ed", "born", "style", "made", "wide", "free", "like", "winner")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
 _MAX_NAME_WORDS = 5
 _NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
@@ -107,7 +109,7 @@ def _is_full_name(
     cue = titled or _speaker(run) or parts[-1] in alone
     if given.lower() in first_names():
         # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
-        return given.lower() not in lowercase or cue or len(parts) > 2
+        return given.lower() not in lowercase or cue
     return cue or _EAST_ASIAN.fullmatch(" ".join(parts[-2:])) is not None
 
 
@@ -185,8 +187,8 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     if parts[0].lower() in _NOT_NAME_ENDS or _PARTY_STATE.fullmatch(parts[-1]):
         return False  # "Cyclone Phailin", "R-Texas"
     head, _, tail = parts[-1].partition("-")
-    if tail[:1].islower() and head.lower() in _NOT_NAME_ENDS:
-        return False  # "Booker Prize-winner"
+    if tail[:1].islower() and (head.lower() in _NOT_NAME_ENDS or tail.endswith(_ADJECTIVE_TAILS)):
+        return False  # "Booker Prize-winner", "New York-listed", "South Dakota-sized"
     if parts[-1].lower() in title_words() and parts[0].lower() not in first_names():
         return False  # "Department Spokesperson"; but "James Baker"
     first_place = places.get(parts[0])
