@@ -217,7 +217,7 @@ def read_feed(target: str, state: FeedState) -> tuple[FeedRun, list]:
         path = Path(target)
         run = FeedRun(feed=str(path.absolute()), title="")
         try:
-            body, headers = read_original(path), {}
+            body, headers = read_original(path)[0], {}
         except UnreadableFile as exc:
             raise UnreadableFile(f"{target}: {exc}") from None
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)

@@ -11,7 +11,9 @@ id, so nothing is lost and nothing is doubled.
 from __future__ import annotations
 
 import os
+import queue
 import signal
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -77,13 +79,12 @@ class _Prepared:
     error: str | None = None
 
 
-def read_original(path: Path) -> bytes:
-    """A file's bytes as an original: gunzipped, within the size limit (UnreadableFile if not).
-
-    ``page.html`` and ``page.html.gz`` are the same original, stored once.
-    """
-    data = read_file(path)
-    return gunzip(data) if data.startswith(GZIP_MAGIC) else data
+def read_original(path: Path) -> tuple[bytes, bytes | None]:
+    """A file's bytes as an original, gunzipped, within the size limit (UnreadableFile if
+    not), and the file's own bytes when it was gzip. ``page.html`` and ``page.html.gz`` are
+    the same original, stored once."""
+    raw = read_file(path)
+    return (gunzip(raw), raw) if raw.startswith(GZIP_MAGIC) else (raw, None)
 
 
 def size_text(n: int) -> str:
@@ -124,13 +125,17 @@ def _prepare(item: Input) -> _Prepared:
     """Read, skip if already committed, parse, extract entities, store the original."""
     assert _worker_store is not None
     try:
+        gzipped = None
         if item.digest is not None:
             data = _worker_store.get(item.digest)
         elif item.data is not None:
             data = item.data
         else:
-            data = read_original(Path(item.origin))
-        digest = _worker_store.write_blob(data) if item.digest is None else item.digest
+            data, gzipped = read_original(Path(item.origin))
+        if item.digest is None:
+            digest = _worker_store.write_blob(data, gzipped=gzipped)
+        else:
+            digest = item.digest
         if _worker_skip.get(digest) == overrides_key(item.overrides):
             return _Prepared(digest)
         article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
@@ -142,53 +147,116 @@ def _prepare(item: Input) -> _Prepared:
     return _Prepared(digest, article)
 
 
-def _prepared_in_order(
-    inputs: Iterable[Input], data_dir: Path, skip: dict[str, str], workers: int
-) -> Iterator[tuple[Input, _Prepared]]:
-    """Each input with its worker's answer, in input order, a bounded number in flight."""
+def _start_pool(data_dir: Path, skip: dict[str, str], workers: int) -> ProcessPoolExecutor | None:
+    """The parsing processes, forked at once: before the committer thread starts, so no child
+    inherits a lock that thread holds. None means parse in this process."""
     if workers <= 1:
         _init_worker(data_dir, skip, in_child=False)
-        yield from ((item, _prepare(item)) for item in inputs)
-        return
+        return None
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("fork"),
         initializer=_init_worker,
         initargs=(data_dir, skip, True),
     )
-    try:
-        in_flight: deque = deque()
-        for item in inputs:
-            in_flight.append((item, pool.submit(_prepare, item)))
-            if len(in_flight) >= workers * 4:
-                done, answer = in_flight.popleft()
-                yield done, answer.result()
-        while in_flight:
+    pool.submit(int).result()  # forks every worker now
+    return pool
+
+
+def _prepared_in_order(
+    inputs: Iterable[Input], pool: ProcessPoolExecutor | None, workers: int
+) -> Iterator[tuple[Input, _Prepared]]:
+    """Each input with its worker's answer, in input order, a bounded number in flight."""
+    if pool is None:
+        yield from ((item, _prepare(item)) for item in inputs)
+        return
+    in_flight: deque = deque()
+    for item in inputs:
+        in_flight.append((item, pool.submit(_prepare, item)))
+        if len(in_flight) >= workers * 4:
             done, answer = in_flight.popleft()
             yield done, answer.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    while in_flight:
+        done, answer = in_flight.popleft()
+        yield done, answer.result()
 
 
 # -- writer side -------------------------------------------------------------------------------
 
 
-class _Writer:
-    """The one writer: collects parsed articles and commits them in batches."""
+class _Committer:
+    """Commits batches in a thread of its own, so that the workers go on parsing during an
+    index commit. Its SQLite connections are opened in that thread; an error is raised again in
+    the caller at the next hand-over."""
 
     def __init__(
-        self,
-        store: OriginalStore,
-        index: ArticleIndex,
-        aliases: AliasTable,
-        batch_size: int,
-        on_outcome: Callable[[Outcome], None],
-    ):
-        self.store, self.index, self.aliases = store, index, aliases
-        self.batch_size = batch_size
-        self.on_outcome = on_outcome
+        self, data_dir: Path, index: ArticleIndex, on_outcome: Callable[[Outcome], None]
+    ) -> None:
+        self.data_dir, self.index, self.on_outcome = data_dir, index, on_outcome
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[list | None] = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._run, name="index-committer", daemon=True)
+        self.thread.start()
+
+    def submit(self, batch: list[tuple[Input, _Prepared]]) -> None:
+        self._raise_error()
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        """Wait for the batches handed over so far to be committed."""
+        self.queue.put(None)
+        self.thread.join()
+        self._raise_error()
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _run(self) -> None:
+        store = OriginalStore(self.data_dir)
+        aliases = AliasTable(datadir.aliases_path(self.data_dir))
+        known_ids = store.indexed_article_ids()
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:  # after a failure, only drain so the caller never blocks
+                    try:
+                        self._commit(batch, store, aliases, known_ids)
+                    except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+                        self.error = exc
+        finally:
+            store.close()
+            aliases.close()
+
+    def _commit(self, batch, store: OriginalStore, aliases: AliasTable, known_ids: set) -> None:
+        """Manifest rows pending, one index commit, rows indexed, then the outcomes."""
+        latest: dict[str, Article] = {}
+        for _, prepared in batch:  # the same article twice in one batch: the later one wins
+            latest.pop(prepared.article.id, None)
+            latest[prepared.article.id] = canonicalize(prepared.article, aliases)
+        store.record(
+            (prepared.digest, item.origin, item.kind, item.overrides)
+            for item, prepared in batch
+            if item.digest is None  # originals read back from the store are recorded already
+        )
+        self.index.upsert(list(latest.values()))
+        store.mark_indexed([p.digest for _, p in batch], [p.article.id for _, p in batch])
+        for item, prepared in batch:
+            article_id = prepared.article.id
+            status = "updated" if article_id in known_ids else "added"
+            known_ids.add(article_id)
+            self.on_outcome(Outcome(item, status, article_id=article_id))
+
+
+class _Batcher:
+    """Sorts the workers' answers: failures and skips are reported at once, articles are
+    gathered into batches for the committer."""
+
+    def __init__(
+        self, committer: _Committer, batch_size: int, on_outcome: Callable[[Outcome], None]
+    ) -> None:
+        self.committer, self.batch_size, self.on_outcome = committer, batch_size, on_outcome
         self.batch: list[tuple[Input, _Prepared]] = []
-        self.known_ids = store.indexed_article_ids()
         self.done: set[tuple[str, str]] = set()  # (digest, overrides) handled in this run
 
     def take(self, item: Input, prepared: _Prepared) -> None:
@@ -205,26 +273,9 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        """Commit the batch: manifest rows pending, one index commit, rows indexed."""
-        if not self.batch:
-            return
-        batch, self.batch = self.batch, []
-        latest: dict[str, Article] = {}
-        for _, prepared in batch:  # the same article twice in one batch: the later one wins
-            latest.pop(prepared.article.id, None)
-            latest[prepared.article.id] = canonicalize(prepared.article, self.aliases)
-        self.store.record(
-            (prepared.digest, item.origin, item.kind, item.overrides)
-            for item, prepared in batch
-            if item.digest is None  # originals read back from the store are recorded already
-        )
-        self.index.upsert(list(latest.values()))
-        self.store.mark_indexed([p.digest for _, p in batch], [p.article.id for _, p in batch])
-        for item, prepared in batch:
-            article_id = prepared.article.id
-            status = "updated" if article_id in self.known_ids else "added"
-            self.known_ids.add(article_id)
-            self.on_outcome(Outcome(item, status, article_id=article_id))
+        if self.batch:
+            batch, self.batch = self.batch, []
+            self.committer.submit(batch)
 
 
 def committed_digests(store: OriginalStore, index: ArticleIndex) -> dict[str, str]:
@@ -257,25 +308,30 @@ def ingest(
     ``on_outcome`` hears about each input once: failures and skips at once, the others after
     their batch is committed.
     """
+    data_dir = Path(data_dir)
     store = OriginalStore(data_dir)
     skip = committed_digests(store, index) if skip_committed else {}
+    store.close()
     counts: Counter = Counter()
+    lock = threading.Lock()
 
-    def count(outcome: Outcome) -> None:
-        counts[outcome.status] += 1
-        on_outcome(outcome)
+    def count(outcome: Outcome) -> None:  # called from this thread and the committer's
+        with lock:
+            counts[outcome.status] += 1
+            on_outcome(outcome)
 
     workers = workers or config.INGEST_WORKERS or os.cpu_count() or 1
-    prepared = _prepared_in_order(inputs, Path(data_dir), skip, workers)
-    aliases = AliasTable(datadir.aliases_path(data_dir))
-    writer = _Writer(store, index, aliases, batch_size or config.INGEST_BATCH_SIZE, count)
+    pool = _start_pool(data_dir, skip, workers)
+    committer = _Committer(data_dir, index, count)
+    batcher = _Batcher(committer, batch_size or config.INGEST_BATCH_SIZE, count)
     try:
-        for item, answer in prepared:
-            writer.take(item, answer)
-        writer.flush()
+        for item, answer in _prepared_in_order(inputs, pool, workers):
+            batcher.take(item, answer)
+        batcher.flush()
     finally:
-        prepared.close()
-        store.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        committer.close()
     return counts
 
 

@@ -89,6 +89,15 @@ class FeedSite:
         return [headers for path, headers in self.requests if path.startswith(prefix)]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up on a slow answer (the timeout tests do that)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass
+
+
 @pytest.fixture
 def site() -> Iterator[tuple[FeedSite, str]]:
     pages_dir = config.CORPUS_DIR / "article-extraction-benchmark" / "html"
@@ -142,8 +151,7 @@ def site() -> Iterator[tuple[FeedSite, str]]:
             else:
                 self.send(404, b"not found", "text/plain")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

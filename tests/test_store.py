@@ -119,3 +119,20 @@ def test_manifest_uses_wal_so_readers_do_not_block_writers(tmp_path: Path) -> No
     reader.rollback()
     reader.close()
     assert store.counts()["pending"] == 2
+
+
+def test_a_users_gzip_file_is_kept_as_it_is_when_it_unpacks_right(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    shipped = sorted((corpus_dir / "article-extraction-benchmark" / "html").glob("*.gz"))[0]
+    gzipped = shipped.read_bytes()
+    data = gzip.decompress(gzipped)
+    store = OriginalStore(tmp_path)
+
+    digest = store.write_blob(data, gzipped=gzipped)
+    assert store.blob_path(digest).read_bytes() == gzipped
+
+    other = data + b"<!-- changed -->"
+    digest = store.write_blob(other, gzipped=gzipped)  # does not unpack to `other`
+    assert store.get(digest) == other
+    assert store.blob_path(digest).read_bytes() != gzipped
