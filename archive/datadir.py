@@ -8,6 +8,7 @@
   feeds.sqlite      ETag / Last-Modified per feed and the entries already seen
   aliases.sqlite    archive-wide canonical names of persons and organisations
   saved.sqlite      saved searches
+  secret_key        signs the web front end's sessions and forms (when none is configured)
 ```
 """
 
@@ -38,3 +39,7 @@ def aliases_path(data_dir: Path) -> Path:
 
 def saved_path(data_dir: Path) -> Path:
     return Path(data_dir) / "saved.sqlite"
+
+
+def secret_key_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "secret_key"
