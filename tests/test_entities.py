@@ -95,3 +95,26 @@ def test_gold_documents(gold_docs: dict[str, dict], doc_id: str) -> None:
     assert tp >= 0.8 * len(doc["person_entities"]) and fp <= 1
     tp, fp, fn = score_countries(found.countries, doc["countries"])
     assert fn == 0 and fp <= 1
+
+
+def test_parse_json_shows_the_three_lists(run_indexer, seed_path: Path) -> None:
+    code, out, _err = run_indexer("parse", "--json", seed_path)
+    assert code == 0
+    record = json.loads(out)
+    assert "Kelly Craft" in record["persons"] and "Francisco Seco" not in record["persons"]
+    assert set(record["countries"]) == {"TR", "SY", "RU", "US", "IQ", "BE"}
+    assert "NATO" in record["organizations"]
+
+
+def test_handles_headlines_and_other_languages_are_not_names() -> None:
+    article = Article(
+        id="y",
+        title="Republicans Are Following Trump Into A Royal Self-Indicting Arrogance",
+        body=[
+            "Governor Matt Bevin (@MattBevin) lost, the New York-listed company said.",
+            "Bevin said he would not concede.",
+        ],
+    )
+    assert extract_entities(article).persons == ["Matt Bevin"]
+    german = Article(id="z", title="Die Akte", body=["Die Digitalisierung kommt."], language="de")
+    assert extract_entities(german).persons == []

@@ -182,13 +182,13 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         return False  # "Washington D.C."
     if parts[-1] in places and parts[0].lower() not in first_names():
         return False  # "Southern Indiana"; but "Valeska Paris"
+    head, _, tail = parts[-1].partition("-")
+    if tail[:1].islower() and (head.lower() in _NOT_NAME_ENDS or tail.endswith(_ADJECTIVE_TAILS)):
+        return False  # "Booker Prize-winner", "New York-listed", "South Dakota-sized"
     if _EAST_ASIAN.fullmatch(" ".join(parts)):
         return True  # "Park Joo-ho": a family name may be an English word
     if parts[0].lower() in _NOT_NAME_ENDS or _PARTY_STATE.fullmatch(parts[-1]):
         return False  # "Cyclone Phailin", "R-Texas"
-    head, _, tail = parts[-1].partition("-")
-    if tail[:1].islower() and (head.lower() in _NOT_NAME_ENDS or tail.endswith(_ADJECTIVE_TAILS)):
-        return False  # "Booker Prize-winner", "New York-listed", "South Dakota-sized"
     if parts[-1].lower() in title_words() and parts[0].lower() not in first_names():
         return False  # "Department Spokesperson"; but "James Baker"
     first_place = places.get(parts[0])
