@@ -2,9 +2,10 @@
 
 A page counts as correct when the predicted day (in the page's own time zone) equals the gold
 day, or when both are missing (5 pages have no gold date). Three methods are compared: the
-dates the page states (metadata only), htmldate alone (extensive search, original date), and
+dates the page states (metadata only), htmldate 1.11 alone (extensive search, original date), and
 ``find_published`` (stated first, then htmldate, then the URL). Time is per page on one core,
-page already decoded and parsed (the indexer parses once and shares the tree).
+page already decoded and parsed (the indexer parses once and shares the tree); htmldate reads
+the page text, as ``find_published`` hands it over.
 
     .venv/bin/python -m bench.dates [--limit N] [--show-wrong]
 """
@@ -17,10 +18,13 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+from htmldate import find_date
+from lxml.html import HtmlElement
 
 import config
-from indexer.parsers.dates import find_published, inferred_date
+from indexer.parsers.dates import find_published
 from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now
 from indexer.parsers.html import parse_tree
 from indexer.parsers.metadata import extract_metadata
@@ -57,30 +61,32 @@ def load_pages(limit: int | None) -> list[Page]:
     ]  # fmt: skip
 
 
-def _stated(page: Page) -> datetime | None:
-    return extract_metadata(parse_tree(page.text), page.url).published
+def _stated(page: Page, tree: HtmlElement) -> datetime | None:
+    return extract_metadata(tree, page.url).published
 
 
-def _htmldate(page: Page) -> datetime | None:
-    return inferred_date(page.text, page.url)
+def _htmldate(page: Page, tree: HtmlElement) -> datetime | None:
+    found = find_date(page.text, extensive_search=True, original_date=True, url=page.url)
+    return datetime.fromisoformat(found).replace(tzinfo=UTC) if found else None
 
 
-def _combined(page: Page) -> datetime | None:
-    return find_published(parse_tree(page.text), page.url, page.text)
+def _combined(page: Page, tree: HtmlElement) -> datetime | None:
+    return find_published(tree, page.url, page.text)
 
 
-METHODS: dict[str, Callable[[Page], datetime | None]] = {
+METHODS: dict[str, Callable[[Page, HtmlElement], datetime | None]] = {
     "stated metadata only": _stated,
     "htmldate alone": _htmldate,
     "find_published": _combined,
 }
 
 
-def score(method: Callable[[Page], datetime | None], pages: list[Page]) -> Score:
+def score(method: Callable[[Page, HtmlElement], datetime | None], pages: list[Page]) -> Score:
     result = Score()
     for page in pages:
+        tree = parse_tree(page.text)
         start = time.perf_counter()
-        found = method(page)
+        found = method(page, tree)
         result.seconds.append(time.perf_counter() - start)
         day = found.date().isoformat() if found else None
         if found and (found > now() or found < EARLIEST_PLAUSIBLE):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
 
@@ -26,10 +26,16 @@ _TIMESTAMP = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # Day and month as bare numbers in either order (12/03/2020, 03.12.2020): ambiguous.
 _NUMERIC_DM = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})(?!\d)")
-_ISO_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_ISO_COMPACT_OFFSET = re.compile(r"([+-]\d\d)(\d\d)$")
+# ISO 8601 as pages really write it: extended or basic ("20200316T13:00:00Z"), one-digit
+# seconds ("23:15:0Z"), a space for the "T", offsets with or without the colon.
+_ISO = re.compile(
+    r"(\d{4})-?(\d\d)-?(\d\d)"
+    r"(?:[T ](\d{1,2}):?(\d\d)(?::?(\d{1,2})(?:[.,](\d+))?)?)?"
+    r"\s*(Z|[+-]\d\d(?::?\d\d)?)?(?![\d:])",
+    re.IGNORECASE,
+)
 # Zone abbreviations pages print after a time; dateutil knows none of them by itself.
-_ZONES = {name: hours * 3600 for name, hours in {
+_ZONES = {name: int(hours * 3600) for name, hours in {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
     "MSK": 3, "IST": 5.5, "PKT": 5, "WIB": 7, "SGT": 8, "HKT": 8, "JST": 9, "KST": 9,
     "AEST": 10, "AEDT": 11, "NZST": 12, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
@@ -55,12 +61,22 @@ def _from_timestamp(text: str) -> datetime | None:
         return None
 
 
-def _from_iso(text: str) -> datetime | None:
-    text = _ISO_COMPACT_OFFSET.sub(r"\1:\2", text.replace(" ", "T", 1))
+def _from_iso(match: re.Match) -> datetime | None:
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                         int(second or 0), int((fraction or "0")[:6].ljust(6, "0")))  # fmt: skip
     except ValueError:
         return None
+    if not zone:
+        return value
+    if zone == "Z":
+        return value.replace(tzinfo=UTC)
+    sign = -1 if zone[0] == "-" else 1
+    hours, minutes = int(zone[1:3]), int(zone[-2:])
+    if hours > 14 or minutes > 59:
+        return value
+    return value.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
 
 
 def _from_words(text: str) -> datetime | None:
@@ -89,8 +105,8 @@ def parse_datetime(value: object) -> datetime | None:
         return None
     if _TIMESTAMP.fullmatch(text):
         parsed = _from_timestamp(text)
-    elif _ISO_DAY.match(text):
-        parsed = _from_iso(text) or _from_iso(text[:10])
+    elif iso := _ISO.match(text):
+        parsed = _from_iso(iso)
     else:
         parsed = _from_words(text)
     return _aware(parsed) if parsed else None

@@ -19,7 +19,7 @@ _COMMENT_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[)|(?:-->|//\s*\]\]>)
 # Objects that carry an article's metadata, in the order we trust them.
 _ARTICLE_TYPES = ("newsarticle", "reportagenewsarticle", "analysisnewsarticle", "article",
                   "blogposting", "liveblogposting", "report", "socialmediaposting")  # fmt: skip
-_PAGE_TYPES = ("webpage", "itempage", "videoobject")
+_PAGE_TYPES = ("webpage", "itempage")
 
 
 def _load(text: str) -> object:

@@ -12,7 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -56,11 +56,13 @@ _META_AUTHOR = ("author", "article:author", "og:article:author", "parsely-author
 _META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "article:published",
     "article:published_date", "datepublished", "parsely-pub-date", "sailthru.date",
-    "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date.created", "dc.date",
-    "pubdate", "publishdate", "publish-date", "publish_date", "og:published_time",
-    "release:date", "bt:pubdate", "cxenseparse:recs:publishtime", "citation_publication_date",
-    "article.published", "originalpublicationdate", "date",
+    "dc.date.issued", "dcterms.issued", "pubdate", "publishdate", "publish-date",
+    "publish_date", "og:published_time", "release:date", "bt:pubdate",
+    "cxenseparse:recs:publishtime", "citation_publication_date", "article.published",
+    "originalpublicationdate",
 )  # fmt: skip
+# Dates that usually, but not always, mean publication: used only when nothing better is stated.
+_META_DATED = ("dcterms.created", "dc.date.created", "dc.date", "date")
 _META_UPDATED = ("article:modified_time", "og:article:modified_time", "og:updated_time",
                  "article:modified_date", "datemodified", "dc.date.modified", "dcterms.modified",
                  "bt:moddate", "last-modified", "lastmod", "updated")  # fmt: skip
@@ -69,6 +71,8 @@ _META_SECTION = ("article:section", "og:article:section", "parsely-section", "og
 _META_SITE = ("og:site_name", "application-name", "dc.publisher", "publisher", "cxenseparse:site")
 _META_LANGUAGE = ("content-language", "dc.language", "language", "og:locale")
 
+# Statements of one publication differ by a time zone at most.
+_SAME_PUBLICATION = timedelta(hours=30)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»\-]\s+|\s+::\s+")
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]+)*$", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W_]+")
@@ -123,13 +127,26 @@ def _first_date(values: list[object]) -> datetime | None:
 
 def _published(article: dict, tags: dict[str, list[str]], parsely: dict,
                tree: HtmlElement) -> datetime | None:  # fmt: skip
-    """The publication time the page states explicitly, most trusted source first."""
-    return _first_date(
-        [article.get("datePublished"), article.get("dateCreated"), article.get("uploadDate")]
-        + [tags[key][0] for key in _META_PUBLISHED if key in tags]
+    """The publication time the page states explicitly.
+
+    Sources often disagree by hours: one is the first publication, another a re-publication or
+    a local time mislabelled as UTC. The earliest statement close to the most trusted one is
+    the original publication; a far older one is a stale default and does not count.
+    """
+    stated = [
+        date
+        for value in [article.get("datePublished")]
+        + [value for key in _META_PUBLISHED for value in tags.get(key, [])[:1]]
         + [parsely.get("pub_date")]
         + _itemprop_values(tree, "datePublished")
         + tree.xpath("//time[@pubdate]/@datetime | //time[@itemprop='datePublished']/@datetime")
+        if (date := read_stated(value))
+    ]
+    if stated:
+        return min(date for date in stated if abs(date - stated[0]) <= _SAME_PUBLICATION)
+    return _first_date(
+        [article.get("dateCreated"), article.get("uploadDate")]
+        + [value for key in _META_DATED for value in tags.get(key, [])[:1]]
     )
 
 
@@ -199,9 +216,10 @@ def _description(article: dict, tags: dict[str, list[str]]) -> str | None:
     return _unescaped(text) or None if text else None
 
 
-def _canonical(tree: HtmlElement, tags: dict[str, list[str]], url: str | None) -> str | None:
+def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:
     """The page's canonical URL; a site's home page is never an article's canonical address."""
-    for href in tree.xpath('//link[@rel="canonical"]/@href') + tags.get("og:url", []):
+    hrefs = tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content')
+    for href in hrefs:
         absolute = urljoin(url or "", href.strip())
         parts = urlsplit(absolute)
         if parts.scheme in ("http", "https") and parts.netloc and parts.path.strip("/"):
@@ -234,6 +252,13 @@ def _authors(article: dict, tags: dict[str, list[str]], parsely: dict, tree: Htm
     return []
 
 
+def stated_published(tree: HtmlElement) -> datetime | None:
+    """Only the publication time the page states (cheaper than :func:`extract_metadata`)."""
+    tags = _meta_tags(tree)
+    article = article_object(jsonld_objects(tree)) or {}
+    return _published(article, tags, _parsely_page(tags), tree)
+
+
 def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page states about the article; pure, no network."""
     objects = jsonld_objects(tree)
@@ -244,7 +269,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     site = first_of_type(objects, "website", "newsmediaorganization", "organization") or {}
     site_name = (_first(tags, ("og:site_name",)) or first_text(publisher)
                  or first_text(site.get("name")) or _first(tags, _META_SITE))  # fmt: skip
-    canonical = _canonical(tree, tags, url)
+    canonical = canonical_url(tree, url)
     page_url = url or canonical
     title = (first_text(article.get("headline")) or _first(tags, _META_TITLE)
              or parsely.get("title") or _headline(tree)
