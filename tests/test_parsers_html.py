@@ -90,3 +90,13 @@ def test_list_of_links_is_not_an_article():
     page = f"<html><body><h1>Latest news</h1><ul>{links}</ul></body></html>"
     with pytest.raises(NotAnArticle):
         parse_html(page)
+
+
+def test_deeply_nested_and_unclosed_tags_keep_their_text():
+    sentence = "The council met on Monday and voted to rebuild the old bridge, officials said."
+    deep = "<div>" * 300 + f"<p>{sentence}</p>" * 5 + "</div>" * 300
+    article = parse_html(f"<html><body><h1>Bridge</h1>{deep}</body></html>")
+    assert article.body[0] == sentence
+    unclosed = "".join(f"<p><b>{sentence} Vote {i}." for i in range(300))
+    article = parse_html(f"<html><body><h1>Bridge</h1>{unclosed}")
+    assert article.body[-1] == f"{sentence} Vote 299."

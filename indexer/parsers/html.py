@@ -20,7 +20,9 @@ from indexer.parsers.metadata import extract_metadata
 from indexer.parsers.reading import decode
 from indexer.parsers.text_norm import clean_paragraph, clean_spaces, words
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+)
 
 
 def parse_tree(text: str) -> HtmlElement:
