@@ -145,6 +145,16 @@ def in_publisher_zone(stated: datetime, html: str, url: str | None) -> datetime:
     return stated
 
 
+def complete_published(stated: datetime | None, raw_html: str, url: str | None) -> datetime | None:
+    """The publication time from what the page states (``PageMetadata.published``) and its text.
+
+    For callers that already hold the page's metadata; ``url`` is best the canonical one.
+    """
+    if stated is not None:
+        return in_publisher_zone(stated, raw_html, url)
+    return date_in_url(url) or inferred_date(raw_html, url)
+
+
 def find_published(tree: HtmlElement, url: str | None, raw_html: str | None) -> datetime | None:
     """When the article was first published (timezone-aware), or None when the page cannot tell.
 
@@ -153,8 +163,4 @@ def find_published(tree: HtmlElement, url: str | None, raw_html: str | None) -> 
     """
     html = raw_html if raw_html is not None else tostring(tree, encoding="unicode")
     # The publisher's own address beats the one we came by (a feed redirect, a tracking link).
-    url = canonical_url(tree, url) or url
-    stated = stated_published(tree)
-    if stated is not None:
-        return in_publisher_zone(stated, html, url)
-    return date_in_url(url) or inferred_date(html, url)
+    return complete_published(stated_published(tree), html, canonical_url(tree, url) or url)

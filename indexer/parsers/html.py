@@ -16,6 +16,7 @@ from archive.errors import NotAnArticle
 from indexer.parsers.article_check import require_body
 from indexer.parsers.body import extract_body
 from indexer.parsers.captions import extract_captions
+from indexer.parsers.dates import complete_published
 from indexer.parsers.metadata import extract_metadata
 from indexer.parsers.reading import decode
 from indexer.parsers.text_norm import clean_paragraph, clean_spaces, words
@@ -81,6 +82,7 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
         standfirst = None  # the summary is the lead paragraph itself: keep it once, in the body
     if not title:
         title = body[0] if len(body[0]) <= 150 else ""
+    published = complete_published(meta.published, text, meta.canonical_url or url)
     return Article(
         id=article_id(meta.canonical_url, title, body),
         title=title,
@@ -89,7 +91,7 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
         source=meta.site_name,
         standfirst=standfirst,
         authors=meta.authors,
-        published=meta.published,
+        published=published,
         updated=meta.updated,
         section=meta.section,
         language=meta.language,
