@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from archive.errors import NotAnArticle
@@ -53,9 +55,10 @@ def test_seed_spaces_and_quotes_are_normalised(seed):
 
 
 def test_hard_wrapped_paragraphs_are_joined():
-    text = "A headline\n\nA short standfirst.\n\n" + "word " * 20 + "\nand more " * 5 + "\n\nEnd."
-    article = parse_text(text)
-    assert article.body[0].startswith("word word") and "\n" not in article.body[0]
+    paragraph = "The council met on Monday and voted to rebuild the old bridge. " * 6
+    wrapped = "\n".join(textwrap.wrap(paragraph, width=72))
+    article = parse_text(f"A headline\n\nA standfirst.\n\n{wrapped}\n\nEnd of the story here.")
+    assert article.body == [paragraph.strip(), "End of the story here."]
 
 
 def test_headline_only_is_not_an_article():
@@ -97,3 +100,18 @@ def test_byline_becomes_authors():
     assert article.authors == ["Jane Doe", "John Roe"]
     assert article.standfirst == "A vote ends years of debate."
     assert article.body == [body.strip()]
+
+
+def test_single_line_breaks_between_long_paragraphs():
+    first = (
+        "The council met on Monday and voted to rebuild the old bridge over the river, ending "
+        "years of debate."
+    )
+    second = (
+        "Work will start in the spring and should take two years, the mayor told reporters "
+        "after the vote."
+    )
+    article = parse_text(f"Bridge to be rebuilt\nA vote ends years of debate.\n{first}\n{second}\n")
+    assert article.title == "Bridge to be rebuilt"
+    assert article.standfirst == "A vote ends years of debate."
+    assert article.body == [first, second]

@@ -20,6 +20,8 @@ from indexer.parsers.text_norm import clean_paragraph
 _BLANK_LINES = re.compile(r"\n\s*\n")
 # "By Jane Doe", "By Jane Doe and John Roe, Reuters": short, no sentence inside.
 _BYLINE = re.compile(r"^By\s+[^.!?]{2,80}$")
+# Text wrapped by hand or by a mail program has lines up to about this long.
+_WRAPPED_LINE_CHARS = 80
 # The paragraph after the headline is a standfirst when it is this short.
 _MAX_STANDFIRST_WORDS = 60
 
@@ -31,17 +33,23 @@ def _blocks(text: str) -> list[list[str]]:
     return [lines for lines in ([line for line in b if line.strip()] for b in blocks) if lines]
 
 
-def _split_block(lines: list[str]) -> tuple[str, list[Caption]]:
-    """One paragraph's text, with its caption lines taken out and its notice lines dropped."""
+def _split_block(lines: list[str]) -> tuple[list[str], list[Caption]]:
+    """A block's paragraphs, with its caption lines taken out and its notice lines dropped.
+
+    Lines no longer than a hard-wrapped line are one paragraph wrapped; a longer line is a
+    paragraph of its own (copies that separate paragraphs by a single line break).
+    """
     kept: list[str] = []
     captions: list[Caption] = []
-    for line in lines:
-        caption = caption_line(clean_paragraph(line))
+    for line in map(clean_paragraph, lines):
+        caption = caption_line(line)
         if caption:
             captions.append(caption)
-        elif not is_notice(clean_paragraph(line)):
+        elif not is_notice(line):
             kept.append(line)
-    return clean_paragraph(" ".join(kept)), captions
+    if len(kept) > 1 and max(len(line) for line in kept[:-1]) <= _WRAPPED_LINE_CHARS:
+        return [" ".join(kept)], captions
+    return kept, captions
 
 
 def _byline(paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -63,10 +71,9 @@ def parse_text(text: str, *, url: str | None = None) -> Article:
     paragraphs: list[str] = []
     captions: list[Caption] = []
     for lines in rest:
-        paragraph, found = _split_block(lines)
-        captions += found
-        if paragraph:
-            paragraphs.append(paragraph)
+        found_paragraphs, found_captions = _split_block(lines)
+        paragraphs += found_paragraphs
+        captions += found_captions
     authors, paragraphs = _byline(paragraphs)
     standfirst = None
     if len(paragraphs) > 1 and len(paragraphs[0].split()) <= _MAX_STANDFIRST_WORDS:
