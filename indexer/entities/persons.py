@@ -10,7 +10,8 @@ General Jens Stoltenberg" → "Jens Stoltenberg"), it has two to five name words
 
 No name word may be one the text also writes in lower case (an ordinary word, not a name), nor
 end a name of an organisation, place, event or work. A single word is a person only after an
-honorific ("Mr Stoltenberg") and when no fuller name of the same article ends in it. Shorter
+honorific ("Mr Stoltenberg"), or as a known first name that speaks ("…, Rebecca said"), and
+only when no fuller name of the same article ends (or, for a first name, starts) with it. Shorter
 mentions ("Stoltenberg", "Recep Erdogan" beside "Recep Tayyip Erdogan") fold into the fullest
 form.
 """
@@ -98,7 +99,7 @@ def _given_name_alone(word: str, run: Run, lowercase: set[str]) -> bool:
         and word.lower() in first_names()
         and word.lower() not in lowercase
         and word not in gazetteer()
-        and (_speaker(run) or run.possessive)
+        and _speaker(run)
     )
 
 
