@@ -21,6 +21,8 @@ from indexer.parsers.metadata import extract_metadata
 from indexer.parsers.reading import decode
 from indexer.parsers.text_norm import clean_paragraph, clean_spaces, words
 
+# A standfirst is a sentence or two.
+_MAX_STANDFIRST_CHARS = 400
 _PARSER = lxml.html.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
 )
@@ -72,7 +74,9 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     tree = parse_tree(text)
     meta = extract_metadata(tree, url)
     title = clean_paragraph(meta.title or _first_heading(tree))
-    standfirst = clean_paragraph(meta.description or "") or None
+    standfirst = clean_paragraph(meta.description or "")
+    if not standfirst or len(standfirst) > _MAX_STANDFIRST_CHARS:
+        standfirst = None  # a page description this long is a text dump, not a standfirst
     captions = extract_captions(tree, meta.image_captions)
     if standfirst:
         _drop_deck(tree, standfirst)
