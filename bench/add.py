@@ -5,6 +5,8 @@ The 181 pages of the extraction benchmark are copied ``--copies`` times into a t
 a distinct article rather than an update. The command runs as a user would run it (a fresh
 process, all cores), then once more on the same folder, where every page is already committed.
 Peak memory is the largest sum of resident memory over the command and its worker processes.
+"CPU-bound pages/s" is what the CPU time per page allows on all cores of this machine when
+nothing else runs on them (the wall-clock rate is lower when other processes share the cores).
 
     .venv/bin/python bench/add.py [--copies 3] [--workers N]
 """
@@ -15,6 +17,7 @@ import argparse
 import gzip
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,11 +63,13 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_add(folder: Path, data_dir: Path, workers: int | None) -> tuple[float, int, str]:
-    """Seconds, peak memory of the process tree, and the command's summary line."""
+def run_add(folder: Path, data_dir: Path, workers: int | None) -> tuple[float, float, int, str]:
+    """Seconds, CPU seconds (the command and its workers), peak memory of the process tree,
+    and the command's summary line."""
     env = dict(os.environ)
     if workers:
         env["MORGUE_INGEST_WORKERS"] = str(workers)
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", "add", str(folder), "--data-dir", str(data_dir)],
@@ -88,7 +93,13 @@ def run_add(folder: Path, data_dir: Path, workers: int | None) -> tuple[float, i
     seconds = time.perf_counter() - started
     sampler.join()
     failures = len(err.strip().splitlines()) if err.strip() else 0
-    return seconds, peak, f"{out.strip()} ({failures} failure lines)"
+    return seconds, _children_cpu() - cpu_before, peak, f"{out.strip()} ({failures} failed)"
+
+
+def _children_cpu() -> float:
+    """CPU seconds of finished child processes, their own waited-for children included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -97,19 +108,26 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="parsing processes")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="morgue-bench-add-") as tmp:
         folder, data_dir = Path(tmp) / "pages", Path(tmp) / "data"
         folder.mkdir()
         pages = make_pages(folder, args.copies)
         rows = []
         for label in ("first add", "re-add (all committed)"):
-            seconds, peak, summary = run_add(folder, data_dir, args.workers)
-            rows.append((label, pages, seconds, pages / seconds, peak / 2**20, summary))
+            seconds, cpu, peak, summary = run_add(folder, data_dir, args.workers)
+            rows.append((label, seconds, cpu, peak, summary))
 
-    print(f"bench/add.py: {pages} pages, {os.cpu_count()} cores, workers={args.workers or 'all'}")
-    print(f"{'run':<24}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'peak MB':>9}  summary")
-    for label, n, seconds, rate, peak_mb, summary in rows:
-        print(f"{label:<24}{n:>7}{seconds:>9.1f}{rate:>9.1f}{peak_mb:>9.0f}  {summary}")
+    cores = os.cpu_count() or 1
+    print(f"bench/add.py: {pages} pages, {cores} cores, workers={args.workers or 'all'},")
+    print(f"load average before the runs {load_before:.1f} (other processes share the cores)")
+    print(
+        f"{'run':<24}{'pages':>6}{'seconds':>9}{'pages/s':>9}{'CPU ms/page':>13}"
+        f"{'CPU-bound pages/s':>19}{'peak MB':>9}  summary"
+    )
+    for label, seconds, cpu, peak, summary in rows:
+        rates = f"{pages / seconds:>9.1f}{cpu / pages * 1000:>13.1f}{cores * pages / cpu:>19.1f}"
+        print(f"{label:<24}{pages:>6}{seconds:>9.1f}{rates}{peak / 2**20:>9.0f}  {summary}")
 
 
 if __name__ == "__main__":
