@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pycountry
-from whoosh import columns, fields, index, query, writing
+from whoosh import columns, fields, index, writing
 from whoosh.analysis import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.lang.porter import stem
@@ -55,6 +55,9 @@ MAX_EXPANSIONS = 64
 MAX_EXPANSION_SCAN = 20000
 _VALUES = "\x1f"
 _GROUPS = "\x1e"
+# Fuzzy words and "did you mean" keep the first letters: comparing against every word that
+# shares only the first letter took over 100 ms at 100,000 articles.
+NEAR_PREFIX = 2
 _BM25_K1 = 1.2
 _BM25_B = 0.75
 
@@ -311,22 +314,33 @@ def _column(segment_reader, name: str, typecode: str, count: int) -> np.ndarray:
 
 def _postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     """All (document, frequency) of a posting list; whole blocks at a time for on-disk postings."""
-    ids: list[int] = []
-    weights: list[float] = []
-    if isinstance(matcher, W3LeafMatcher):
-        # Block-level reading of the pinned whoosh-reloaded 2.7.5 codec: 128 postings per step.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:
+    if not isinstance(matcher, W3LeafMatcher):
+        ids: list[int] = []
+        weights: list[float] = []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    # Block-level reading of the pinned whoosh-reloaded 2.7.5 codec: each block of up to 128
+    # postings is a pickled (delta-coded ids, weights, values) tuple, decoded here with numpy
+    # instead of Whoosh's per-posting generator.
+    id_blocks, weight_blocks = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        deltas, weights, _ = matcher._data
+        count = len(deltas)
+        id_blocks.append(np.cumsum(np.array(deltas, dtype=np.int64)))
+        if weights is None:
+            weight_blocks.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_blocks.append(np.full(count, weights, dtype=np.float32))
+        else:
+            weight_blocks.append(np.array(weights, dtype=np.float32))
+        matcher._next_block()
+    if not id_blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 @dataclass
@@ -509,6 +523,37 @@ class Snapshot:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(ids), np.concatenate(weights)
 
+    def positions(self, name: str, term: str, docs: np.ndarray) -> dict[int, list[int]]:
+        """Word positions of one term in the given (sorted, global) documents."""
+        out: dict[int, list[int]] = {}
+        for part, offset, leaf in self.parts:
+            local = docs[(docs >= offset) & (docs < offset + part.size)] - offset
+            if not len(local) or (name, term) not in leaf:
+                continue
+            matcher = leaf.postings(name, term)
+            if not isinstance(matcher, W3LeafMatcher):
+                wanted = set(local.tolist())
+                while matcher.is_active():
+                    if matcher.id() in wanted:
+                        out[matcher.id() + offset] = matcher.value_as("positions")
+                    matcher.next()
+                continue
+            decode = matcher.format.decode_positions
+            while matcher.is_active():
+                # Skip blocks holding none of the documents without decoding them.
+                first = np.searchsorted(local, matcher.block_max_id(), side="right")
+                if first:
+                    matcher._read_data()
+                    deltas, _, values = matcher._data
+                    ids = np.cumsum(np.array(deltas, dtype=np.int64))
+                    for i in np.flatnonzero(np.isin(ids, local)).tolist():
+                        out[int(ids[i]) + offset] = decode(values[i])
+                    local = local[first:]
+                    if not len(local):
+                        break
+                matcher._next_block()
+        return out
+
     def match(self, node: Node, deadline: float) -> _Match:
         """Which documents match a query tree, with BM25 scores (title weighted highest)."""
         matcher = _Matcher(self, deadline)
@@ -528,7 +573,7 @@ class Snapshot:
         if any(reader.doc_frequency(name, stem) for name in TEXT_FIELDS for stem in stems):
             return None
         suggestions = self.searcher.corrector("spell").suggest(
-            folded[0], limit=1, maxdist=2, prefix=1
+            folded[0], limit=1, maxdist=2, prefix=NEAR_PREFIX
         )
         return suggestions[0] if suggestions else None
 
@@ -726,19 +771,20 @@ class _Matcher:
         return mask, scores
 
     def _phrase(self, name: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        mask, scores = self._empty()
-        phrase = query.Phrase(name, terms)
-        for leaf_searcher, offset in self.snap.searcher.leaf_searchers():
-            found: list[int] = []
-            matcher = phrase.matcher(leaf_searcher)
-            while matcher.is_active():
-                found.append(matcher.id() + offset)
-                if len(found) % 1024 == 0:
-                    self._check_time()
-                matcher.next()
-            mask[found] = True
+        """Documents with all the terms, then only those checked for the terms in a row."""
+        mask = np.ones(self.snap.size, dtype=bool)
+        scores = np.zeros(self.snap.size, dtype=np.float32)
         for term in terms:
-            scores += self.term_in_fields(term, (name,))[1]
+            term_mask, term_scores = self.term_in_fields(term, (name,))
+            mask &= term_mask
+            scores += term_scores
+        candidates = np.flatnonzero(mask & self.snap.live)
+        mask[:] = False
+        if len(candidates):
+            positions = [self.snap.positions(name, term, candidates) for term in terms]
+            self._check_time()
+            found = [d for d in candidates.tolist() if _in_a_row([p.get(d, ()) for p in positions])]
+            mask[found] = True
         scores[~mask] = 0
         return mask, scores
 
@@ -778,9 +824,9 @@ class _Matcher:
         it in the headline vocabulary ("presidnet~" is far from the stem "presid")."""
         word = node.text.lower().translate(accent_map)
         stems = self._analyse(name, node.text) or [word]
-        near = set(self.reader.terms_within(name, stems[0], node.distance, prefix=1))
+        near = set(self.reader.terms_within(name, stems[0], node.distance, prefix=NEAR_PREFIX))
         if name in TEXT_FIELDS:
-            for whole in self.reader.terms_within("spell", word, node.distance, prefix=1):
+            for whole in self.reader.terms_within("spell", word, node.distance, prefix=NEAR_PREFIX):
                 stem = _normalise(whole)
                 if stem and (name, stem) in self.reader:
                     near.add(stem)
@@ -802,6 +848,16 @@ class _Matcher:
         else:
             self.notes.append(f"{text!r} is not a country name or code.")
         return mask, scores
+
+
+def _in_a_row(positions: list[list[int]]) -> bool:
+    """Whether some position p of the first term has p+1 for the second, p+2 for the third..."""
+    starts = set(positions[0])
+    for k, later in enumerate(positions[1:], 1):
+        starts &= {p - k for p in later}
+        if not starts:
+            return False
+    return bool(starts)
 
 
 def _country_code(text: str) -> str | None:

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from html import escape
 
 SNIPPET_CHARS = 240
-_MAX_SPANS = 60  # enough to find a good window, bounded for very long articles
+# Enough matches and text to find a good window, bounded for very long articles.
+_MAX_SPANS = 60
+_LOOK_AHEAD = 4 * SNIPPET_CHARS
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
 
 
@@ -23,17 +25,27 @@ def snippet(texts: list[str], terms: set[str], normalise: Callable[[str], str | 
     """
     if terms:
         for text in texts:
-            spans = [
-                (m.start(), m.end(), word)
-                for m in _WORD.finditer(text)
-                if (word := normalise(m.group())) in terms
-            ]
+            spans = _matches(text, terms, normalise)
             if spans:
-                return _window(text, spans[:_MAX_SPANS])
+                return _window(text, spans)
     lead = next((t for t in texts if t), "")
     if len(lead) <= SNIPPET_CHARS:
         return escape(lead, quote=False)
     return escape(lead[:SNIPPET_CHARS].rsplit(" ", 1)[0], quote=False) + " …"
+
+
+def _matches(
+    text: str, terms: set[str], normalise: Callable[[str], str | None]
+) -> list[tuple[int, int, str]]:
+    """Matched words (start, end, term), stopping a few windows past the first match."""
+    spans: list[tuple[int, int, str]] = []
+    for match in _WORD.finditer(text):
+        if spans and (len(spans) >= _MAX_SPANS or match.start() > spans[0][0] + _LOOK_AHEAD):
+            break
+        word = normalise(match.group())
+        if word in terms:
+            spans.append((match.start(), match.end(), word))
+    return spans
 
 
 def _window(text: str, spans: list[tuple[int, int, str]]) -> str:
