@@ -53,3 +53,20 @@ def test_unknown_name_is_one_line_error(run_indexer, tmp_path: Path) -> None:
     code, _out, err = run_indexer("people", "split", "--data-dir", tmp_path, "Nobody Known")
     assert code == 1
     assert err.strip().count("\n") == 0 and "Nobody Known" in err
+
+
+def test_list_on_an_empty_folder_creates_nothing(run_indexer, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    code, out, _ = run_indexer("people", "list", "--data-dir", missing)
+    assert code == 0 and "No names." in out
+    assert not missing.exists()
+
+
+def test_organisations_are_listed_separately(run_indexer, tmp_path: Path) -> None:
+    with AliasTable(datadir.aliases_path(tmp_path)) as table:
+        table.canonical_org("NATO")
+        table.canonical_org("Nato")
+    code, out, _ = run_indexer("people", "list", "--data-dir", tmp_path, "--kind", "org")
+    assert code == 0 and out.startswith("NATO [2]") and "Nato" in out
+    code, out, _ = run_indexer("people", "list", "--data-dir", tmp_path)
+    assert "NATO" not in out

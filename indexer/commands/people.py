@@ -41,8 +41,10 @@ def people() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per canonical name.")
 def list_names(data_dir: Path, kind: str, contains: str | None, as_json: bool) -> None:
     """Every canonical name with its aliases, most mentioned first."""
-    with _table(data_dir) as table:
-        entries = table.entries(kind, contains)
+    entries = []
+    if datadir.aliases_path(data_dir).exists():  # listing never creates a data folder
+        with _table(data_dir) as table:
+            entries = table.entries(kind, contains)
     for entry in entries:
         if as_json:
             record = {"canonical": entry.canonical, "aliases": entry.aliases}
