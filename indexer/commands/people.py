@@ -63,7 +63,10 @@ def list_names(data_dir: Path, kind: str, contains: str | None, as_json: bool) -
 @click.argument("alias")
 @click.argument("into")
 def merge(data_dir: Path, kind: str, alias: str, into: str) -> None:
-    """Make ALIAS a name of INTO (e.g. "Erdoğan" "Recep Tayyip Erdoğan")."""
+    """Make ALIAS another name of INTO.
+
+    For example: python -m indexer people merge "Erdoğan" "Recep Tayyip Erdoğan"
+    """
     with _table(data_dir) as table:
         canonical = table.merge(alias, into, kind)
     click.echo(f"{alias} → {canonical}")
