@@ -181,6 +181,7 @@ class ArticleIndex:
             self._ix = self._create()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._retired: Snapshot | None = None
         self._segments: dict[str, _SegmentData] = {}
 
     def _create(self) -> index.FileIndex:
@@ -263,7 +264,11 @@ class ArticleIndex:
             self._segments = {
                 key: seg for key, seg in self._segments.items() if key in fresh.segment_keys
             }
-            self._snapshot = fresh
+            # The snapshot before the current one may still serve a search in another thread;
+            # the one before that is done: close its files.
+            if self._retired is not None:
+                self._retired.searcher.close()
+            self._retired, self._snapshot = current, fresh
             return fresh
 
     def get(self, article_id: str) -> Article | None:
@@ -293,9 +298,10 @@ class ArticleIndex:
 
     def close(self) -> None:
         with self._lock:
-            if self._snapshot is not None:
-                self._snapshot.searcher.close()
-                self._snapshot = None
+            for snap in (self._snapshot, self._retired):
+                if snap is not None:
+                    snap.searcher.close()
+            self._snapshot = self._retired = None
 
 
 def _column(segment_reader, name: str, typecode: str, count: int) -> np.ndarray:

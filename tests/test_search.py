@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -349,3 +350,42 @@ def test_did_you_mean(archive_index) -> None:
     assert results.total == 0
     assert results.suggestion == "government"
     assert index.search(SearchQuery(text="government")).suggestion is None
+
+
+def test_no_query_text_ever_fails(archive_index) -> None:
+    index, _ = archive_index
+    rng = random.Random(7)
+    pieces = [
+        '"',
+        "(",
+        ")",
+        "[",
+        "]",
+        "*",
+        "?",
+        "~",
+        "~9",
+        ":",
+        "-",
+        "+",
+        "AND",
+        "OR",
+        "NOT",
+        "title:",
+        "date:",
+        "date:[",
+        " TO ",
+        "2005",
+        "..",
+        "iraq",
+        "war",
+        "é",
+        "\\",
+        "'",
+    ]
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        results = index.search(SearchQuery(text=text))
+        assert results.total >= 0
+    long = index.search(SearchQuery(text="iraq " * 200))
+    assert long.notice and "first" in long.notice
