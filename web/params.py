@@ -147,28 +147,27 @@ def _with(mapping: dict[str, tuple[str, ...]], name: str, values: tuple[str, ...
     return out
 
 
+def _toggle_in(query: SearchQuery, name: str, value: str, *, excluding: bool) -> SearchQuery:
+    """Flip one value in the include (or exclude) list and drop it from the other list, so a
+    value is never selected and excluded at once."""
+    flip, other = ("exclude", "include") if excluding else ("include", "exclude")
+    flipped = getattr(query, flip)
+    kept = getattr(query, other)
+    changes = {
+        flip: _with(flipped, name, _toggle(flipped.get(name, ()), value)),
+        other: _with(kept, name, tuple(v for v in kept.get(name, ()) if v != value)),
+    }
+    return replace(query, **changes, page=1)
+
+
 def toggle_include(query: SearchQuery, name: str, value: str) -> SearchQuery:
-    """Select or unselect one facet value (and never keep it excluded at the same time)."""
-    return replace(
-        query,
-        include=_with(query.include, name, _toggle(query.include.get(name, ()), value)),
-        exclude=_with(
-            query.exclude, name, tuple(v for v in query.exclude.get(name, ()) if v != value)
-        ),
-        page=1,
-    )
+    """Select or unselect one facet value."""
+    return _toggle_in(query, name, value, excluding=False)
 
 
 def toggle_exclude(query: SearchQuery, name: str, value: str) -> SearchQuery:
-    """Exclude or re-admit one facet value (an excluded value is never selected as well)."""
-    return replace(
-        query,
-        exclude=_with(query.exclude, name, _toggle(query.exclude.get(name, ()), value)),
-        include=_with(
-            query.include, name, tuple(v for v in query.include.get(name, ()) if v != value)
-        ),
-        page=1,
-    )
+    """Exclude or re-admit one facet value."""
+    return _toggle_in(query, name, value, excluding=True)
 
 
 def with_dates(query: SearchQuery, date_from: date | None, date_to: date | None) -> SearchQuery:

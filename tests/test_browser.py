@@ -1,0 +1,129 @@
+"""A real browser (Debian's chromium, driven by Playwright) on the app served by waitress.
+
+Search, narrow by a person, exclude a country, save the search, open its feed; screenshots of the
+search and article pages go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from waitress.server import create_server
+
+import config
+from web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = config.REPO_ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def base_url(tmp_path: Path, run_indexer) -> Iterator[str]:
+    """The demo articles indexed with the real CLI, served by waitress on a free local port."""
+    data_dir = tmp_path / "data"
+    code, _, err = run_indexer("add", "--data-dir", data_dir, config.SAMPLES_DIR)
+    assert code == 0, err
+    app = create_app({"DATA_DIR": data_dir})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does).")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def total(page: Page) -> int:
+    return int(page.locator("[data-total]").inner_text().replace(",", ""))
+
+
+def test_search_facets_save_and_feed(base_url: str, browser: Browser) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(base_url + "/")
+    page.get_by_label("Search the archive").fill("port")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"q=port"))
+    before = total(page)
+    assert before >= 3
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    # A person who appears in some but not all of the hits: clicking narrows the search.
+    people = page.locator("#facet-persons > .facet-values .fv-toggle")
+    counts = [int(c.replace(",", "")) for c in people.locator(".fv-count").all_inner_texts()]
+    pick = next(i for i, count in enumerate(counts) if count < before)
+    name = people.nth(pick).locator(".fv-label").inner_text()
+    people.nth(pick).click()
+    page.wait_for_url(re.compile(r"person="))
+    narrowed = total(page)
+    # Facets count a syndicated story once; the total counts every copy.
+    assert counts[pick] <= narrowed < before
+    expect(page.locator(".chips")).to_contain_text(name)
+
+    # Exclude a country by keyboard: the "not" link is reachable and works with Enter.
+    first_country = page.locator("#facet-countries .fv").first
+    country = first_country.locator(".fv-label").inner_text()
+    first_country.locator(".fv-not").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"not_country="))
+    assert total(page) <= narrowed
+    expect(page.locator(".chip-not")).to_contain_text(country)
+    for hit_countries in page.locator(".hit .entities").all_inner_texts():
+        assert country not in hit_countries
+
+    # Save the search and open its feed.
+    page.get_by_label("Save this search as").fill("Port people")
+    page.get_by_role("button", name="Save search").click()
+    page.wait_for_url(re.compile(r"/saved$"))
+    expect(page.locator("table.saved")).to_contain_text("Port people")
+    feed_href = page.locator("table.saved a.rss").first.get_attribute("href")
+    response = page.request.get(base_url + feed_href)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/rss+xml")
+    feed = feedparser.parse(response.body())
+    assert feed.bozo == 0
+    assert feed.feed.title == "Morgue: Port people"
+    assert len(feed.entries) == total_after_exclusion(page, base_url, feed_href)
+
+    # The article page of the first hit.
+    page.goto(base_url + "/search?q=customs")
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    expect(page.locator("article h1")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+
+
+def total_after_exclusion(page: Page, base_url: str, feed_href: str) -> int:
+    """How many articles the saved search finds, read from the search page it links to."""
+    link = page.locator("table.saved th a").first.get_attribute("href")
+    page.goto(base_url + link)
+    return total(page)

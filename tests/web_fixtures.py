@@ -1,0 +1,45 @@
+"""Fixtures for the web tests (a pytest plugin: ``pytest_plugins = ["web_fixtures"]``): the
+archive of webdata.py indexed in tmp_path, and the app serving it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from webdata import ADMIN_TOKEN, articles
+
+from archive import open_index
+from web import create_app
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    open_index(folder).upsert(articles())
+    return folder
+
+
+@pytest.fixture
+def make_app(archive_dir: Path):
+    def make(**overrides):
+        settings = {
+            "TESTING": True,
+            "DATA_DIR": archive_dir,
+            "SECRET_KEY": "test-secret",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "RESULTS_PER_PAGE": 10,
+            "MAX_QUERY_LENGTH": 500,
+        }
+        return create_app({**settings, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
