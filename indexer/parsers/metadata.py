@@ -71,6 +71,7 @@ _META_SECTION = ("article:section", "og:article:section", "parsely-section", "og
 _META_SITE = ("og:site_name", "application-name", "dc.publisher", "publisher", "cxenseparse:site")
 _META_LANGUAGE = ("content-language", "dc.language", "language", "og:locale")
 
+_MAX_DESCRIPTION = 600
 # Statements of one publication differ by a time zone at most.
 _SAME_PUBLICATION = timedelta(hours=30)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»\-]\s+|\s+::\s+")
@@ -212,8 +213,10 @@ def strip_site_suffix(title: str, site_name: str | None, url: str | None) -> str
 
 
 def _description(article: dict, tags: dict[str, list[str]]) -> str | None:
+    """The page's summary; a "description" as long as an article is the article, not a summary."""
     text = first_text(article.get("description")) or _first(tags, _META_DESCRIPTION)
-    return _unescaped(text) or None if text else None
+    text = _unescaped(text) if text else ""
+    return text if 0 < len(text) <= _MAX_DESCRIPTION else None
 
 
 def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:

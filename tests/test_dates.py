@@ -1,0 +1,165 @@
+"""Publication dates: stated, inferred, localised, and refused when implausible.
+
+Accuracy over the whole MediaCloud set is measured by bench/dates.py, not here; these tests pin
+the behaviour on real pages whose date is clear and on small pages for the edge cases.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from indexer.parsers.dates import date_in_url, find_published
+from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, parse_datetime
+from indexer.parsers.html import parse_tree
+from indexer.parsers.reading import decode
+
+MEDIACLOUD = "htmldate-mediacloud-2020"
+
+
+def _published(corpus_dir: Path, name: str) -> tuple[datetime | None, str | None]:
+    """find_published on a corpus page, and the page's gold day."""
+    folder = corpus_dir / MEDIACLOUD
+    gold = json.loads((folder / "gold-dates.json").read_text())[name]
+    text = decode((folder / "test_set" / name).read_bytes(), html=True)
+    return find_published(parse_tree(text), gold["url"], text), gold["date"]
+
+
+def _find(html: str, url: str | None = None) -> datetime | None:
+    return find_published(parse_tree(html), url, html)
+
+
+def _page(head: str = "", body: str = "<h1>Headline</h1><p>Some text of the story.</p>") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+# Real pages -------------------------------------------------------------------------------------
+
+
+def test_json_ld_date_is_taken_with_its_offset(corpus_dir: Path) -> None:
+    found, gold = _published(corpus_dir, "1485102321.html")  # JSON-LD 2020-01-02T06:14:00-05:00
+    assert found == datetime(2020, 1, 2, 6, 14, tzinfo=timezone(timedelta(hours=-5)))
+    assert found.date().isoformat() == gold
+
+
+def test_utc_time_is_shown_on_the_publishers_day(corpus_dir: Path) -> None:
+    """abc7ny states 02:54 UTC on 2 May; its own timestamps are -04:00, so it is 1 May there."""
+    found, gold = _published(corpus_dir, "1594754655.html")
+    assert found is not None
+    assert found.utcoffset() == timedelta(hours=-4)
+    assert found.astimezone(UTC) == datetime(2020, 5, 2, 2, 54, 29, tzinfo=UTC)
+    assert found.date().isoformat() == gold == "2020-05-01"
+
+
+def test_earliest_of_disagreeing_statements_wins(corpus_dir: Path) -> None:
+    """JSON-LD says 25 April 07:25 "Z" (local time mislabelled), the meta tag 24 April 21:25 UTC."""
+    found, gold = _published(corpus_dir, "1588233953.html")
+    assert found is not None and found.date().isoformat() == gold == "2020-04-24"
+
+
+def test_page_without_a_date_gives_none(corpus_dir: Path) -> None:
+    """A radio station's home page: only a copyright year, which is not a publication date."""
+    found, gold = _published(corpus_dir, "1630687900.html")
+    assert gold is None
+    assert found is None
+
+
+def test_no_future_or_pre_1990_dates_on_real_pages(corpus_dir: Path) -> None:
+    names = sorted(json.loads((corpus_dir / MEDIACLOUD / "gold-dates.json").read_text()))[::8]
+    dated = 0
+    for name in names:
+        found, _ = _published(corpus_dir, name)
+        if found is not None:
+            dated += 1
+            assert found.tzinfo is not None, name
+            assert EARLIEST_PLAUSIBLE <= found <= now(), name
+    assert dated >= len(names) * 0.8
+
+
+# Synthetic edge cases ---------------------------------------------------------------------------
+
+
+def test_future_date_in_the_page_is_refused() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2099-05-01T10:00:00Z"}</script>'
+    )
+    assert _find(_page(head)) is None  # and nothing else in the page states a date
+
+
+def test_epoch_dates_are_cms_defaults_not_publication_dates() -> None:
+    head = (
+        '<meta property="article:published_time" content="1970-01-01T00:00:00Z">'
+        '<meta name="parsely-pub-date" content="0">'
+    )
+    assert _find(_page(head)) is None
+
+
+def test_an_old_date_the_page_states_explicitly_is_kept() -> None:
+    """An archive of print stories may really say 1987; "unless the page really says so"."""
+    head = '<meta property="article:published_time" content="1987-10-19T16:00:00-04:00">'
+    assert _find(_page(head)) == datetime(1987, 10, 19, 16, tzinfo=timezone(timedelta(hours=-4)))
+
+
+def test_malformed_json_ld_does_not_crash() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": </script>'
+    assert _find(_page(head)) is None
+
+
+def test_copyright_year_alone_is_not_a_date() -> None:
+    body = "<h1>Headline</h1><p>Some text of the story.</p><footer>Copyright 2019 Example</footer>"
+    assert _find(_page(body=body)) is None
+
+
+def test_date_in_the_url_when_the_page_states_none() -> None:
+    found = _find(_page(), "https://example.org/news/2021/03/09/some-story/")
+    assert found == datetime(2021, 3, 9, tzinfo=UTC)
+
+
+def test_visible_date_found_by_htmldate_when_no_metadata() -> None:
+    body = "<h1>Headline</h1><p class='date'>Published 14 March 2021</p><p>Text of the story.</p>"
+    found = _find(_page(body=body))
+    assert found is not None and found.date().isoformat() == "2021-03-14"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/2020/03/05/story", "2020-03-05"),
+        ("https://example.org/news/2020-03-05-story.html", "2020-03-05"),
+        ("https://example.org/world/story-title-20200113", "2020-01-13"),
+        ("https://example.org/news/20200316/story", "2020-03-16"),
+        ("https://example.org/story/2020/13/40/", None),
+        ("https://example.org/article/9876543", None),
+        ("https://example.org/2999/01/01/", None),
+    ],
+)
+def test_dates_in_urls(url: str, expected: str | None) -> None:
+    found = date_in_url(url)
+    assert (found.date().isoformat() if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-03-05T12:00:00+0000", "2020-03-05T12:00:00+00:00"),
+        ("20200316T13:00:00Z", "2020-03-16T13:00:00+00:00"),
+        ("2020-12-05T23:15:0Z", "2020-12-05T23:15:00+00:00"),
+        ("2020-03-05 12:00:00", "2020-03-05T12:00:00+00:00"),
+        ("Thu, 05 Mar 2020 12:00:00 EST", "2020-03-05T12:00:00-05:00"),
+        ("04:25:06 PM IST Apr 08, 2020", "2020-04-08T16:25:06+05:30"),
+        ("March 5, 2020", "2020-03-05T00:00:00+00:00"),
+        ("1583409600000", "2020-03-05T12:00:00+00:00"),
+        ("25/03/2020", "2020-03-25T00:00:00+00:00"),
+        ("05/03/2020", None),  # May or March: refused, a better source decides
+        ("2020-02-30", None),
+        ("soon", None),
+        ("", None),
+    ],
+)
+def test_parse_datetime(value: str, expected: str | None) -> None:
+    found = parse_datetime(value)
+    assert (found.isoformat() if found else None) == expected

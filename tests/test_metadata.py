@@ -1,0 +1,195 @@
+"""Page metadata: real corpus pages, and small pages for the edge cases real pages rarely show."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from indexer.parsers.authors import clean_authors, split_byline
+from indexer.parsers.html import parse_tree
+from indexer.parsers.metadata import extract_metadata, strip_site_suffix
+from indexer.parsers.reading import decode
+
+
+def _page(corpus_dir: Path, name: str):
+    path = corpus_dir / "htmldate-mediacloud-2020" / "test_set" / name
+    return parse_tree(decode(path.read_bytes(), html=True))
+
+
+def _html(head: str = "", body: str = "<p>Text.</p>", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def _ld(json_text: str) -> str:
+    return f'<script type="application/ld+json">{json_text}</script>'
+
+
+# Real pages -------------------------------------------------------------------------------------
+
+
+def test_news_article_json_ld_gives_headline_author_date_and_site(corpus_dir: Path) -> None:
+    url = "https://theweek.com/speedreads/887020/trump-visited-trumpowned-golf-course-nearly-24-percent-days-2019"
+    meta = extract_metadata(_page(corpus_dir, "1485102321.html"), url)
+    assert meta.title == (
+        "Trump visited a Trump-owned golf course nearly 24 percent of days in 2019"
+    )
+    assert meta.authors == ["Peter Weber"]
+    # The page states 2020-01-02T06:14:00-05:00: the time and its offset are kept.
+    assert meta.published == datetime(2020, 1, 2, 6, 14, tzinfo=timezone(timedelta(hours=-5)))
+    assert meta.site_name == "The Week"
+    assert meta.language == "en"
+    assert meta.canonical_url == url
+
+
+def test_json_ld_inside_graph(corpus_dir: Path) -> None:
+    """Yoast-style pages put WebPage, WebSite and Organization side by side in @graph."""
+    meta = extract_metadata(_page(corpus_dir, "1556626357.html"))
+    assert meta.published is not None and meta.published.date().isoformat() == "2020-03-23"
+    assert meta.site_name == "El Vallenc"
+    assert meta.language == "ca"
+    assert meta.section == "Societat"
+
+
+def test_benchmark_pages_get_titles_and_plausible_authors(corpus_dir: Path) -> None:
+    """Every real article page yields a title; authors look like names, never URLs or the site."""
+    pages = sorted((corpus_dir / "article-extraction-benchmark" / "html").glob("*.html.gz"))
+    assert len(pages) > 150
+    with_title = with_author = 0
+    for path in pages:
+        meta = extract_metadata(parse_tree(decode(gzip.decompress(path.read_bytes()), html=True)))
+        with_title += bool(meta.title)
+        with_author += bool(meta.authors)
+        for name in meta.authors:
+            assert "http" not in name and "@" not in name and "/" not in name, (path.name, name)
+            assert 1 <= len(name.split()) <= 5, (path.name, name)
+            assert not meta.site_name or name.casefold() != meta.site_name.casefold()
+    assert with_title == len(pages)
+    assert with_author >= len(pages) // 2
+
+
+# Synthetic edge cases ---------------------------------------------------------------------------
+
+
+def test_article_in_graph_list_and_nested_main_entity() -> None:
+    head = _ld(
+        '[{"@context": "https://schema.org", "@graph": [{"@type": "BreadcrumbList"},'
+        ' {"@type": "WebPage", "mainEntity": {"@type": ["ReportageNewsArticle"],'
+        ' "headline": "Floods reach the capital", "datePublished": "2021-06-02T08:00:00+02:00",'
+        ' "author": [{"@type": "Person", "name": "Ana Lima"}, "By Joe Bloggs"],'
+        ' "publisher": {"@type": "Organization", "name": "Daily Example"},'
+        ' "image": [{"@type": "ImageObject", "caption": "Water in the square."}]}}]}]'
+    )
+    meta = extract_metadata(parse_tree(_html(head)))
+    assert meta.title == "Floods reach the capital"
+    assert meta.authors == ["Ana Lima", "Joe Bloggs"]
+    assert meta.site_name == "Daily Example"
+    assert meta.published == datetime(2021, 6, 2, 8, tzinfo=timezone(timedelta(hours=2)))
+    assert meta.image_captions == ["Water in the square."]
+
+
+def test_malformed_json_ld_does_not_crash_and_meta_tags_still_count() -> None:
+    head = (
+        _ld('{"@type": "NewsArticle", "headline": "Broken"')  # cut off
+        + _ld('{"@type": "NewsArticle", "headline": "Trailing", "author": "Jo Park",}')
+        + _ld("<!-- not json at all -->")
+        + '<meta property="article:published_time" content="2022-03-04T10:00:00Z">'
+    )
+    meta = extract_metadata(parse_tree(_html(head)))
+    assert meta.title == "Trailing"  # the trailing comma is forgiven
+    assert meta.authors == ["Jo Park"]
+    assert meta.published == datetime(2022, 3, 4, 10, tzinfo=UTC)
+
+
+def test_meta_tags_microdata_and_time_when_there_is_no_json_ld() -> None:
+    head = (
+        '<meta property="og:title"'
+        ' content="Council &amp;#8216;votes&amp;#8217; on budget | Town Crier">'
+        '<meta property="og:site_name" content="Town Crier">'
+        '<meta name="parsely-section" content="Local">'
+        '<meta property="og:locale" content="pt_BR">'
+    )
+    body = (
+        '<article><span itemprop="author" itemscope><span itemprop="name">MARIA SILVA</span></span>'
+        '<time itemprop="datePublished" datetime="2019-11-05T18:30:00-03:00">5 Nov</time>'
+        "<p>Text.</p></article>"
+    )
+    meta = extract_metadata(parse_tree(f"<html><head>{head}</head><body>{body}</body></html>"))
+    assert meta.title == "Council \u2018votes\u2019 on budget"  # escaped twice by the CMS
+    assert meta.authors == ["Maria Silva"]
+    assert meta.published == datetime(2019, 11, 5, 18, 30, tzinfo=timezone(timedelta(hours=-3)))
+    assert meta.section == "Local"
+    assert meta.language == "pt"
+
+
+def test_home_page_is_not_a_canonical_url_and_relative_ones_are_resolved() -> None:
+    home = parse_tree(_html('<link rel="canonical" href="https://example.org/">'))
+    assert extract_metadata(home, "https://example.org/news/1").canonical_url is None
+    relative = parse_tree(_html('<link rel="canonical" href="/news/2020/story">'))
+    meta = extract_metadata(relative, "https://example.org/feed?id=1")
+    assert meta.canonical_url == "https://example.org/news/2020/story"
+
+
+def test_a_description_as_long_as_an_article_is_not_a_summary() -> None:
+    long_text = "word " * 400
+    page = parse_tree(_html(f'<meta name="description" content="{long_text}">'))
+    assert extract_metadata(page).description is None
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "expected"),
+    [
+        (
+            "Floods reach the capital | Daily Example",
+            "Daily Example",
+            None,
+            "Floods reach the capital",
+        ),
+        (
+            "Daily Example - Floods reach the capital",
+            "Daily Example",
+            None,
+            "Floods reach the capital",
+        ),
+        (
+            "Floods reach the capital - NYTimes",
+            None,
+            "https://www.nytimes.com/a",
+            "Floods reach the capital",
+        ),
+        ("Opinion | Why floods come back", "Daily Example", None, "Opinion | Why floods come back"),
+        ("Floods: what we know", "Daily Example", None, "Floods: what we know"),
+    ],
+)
+def test_site_name_suffix_is_stripped_from_titles(
+    title: str, site: str | None, url: str | None, expected: str
+) -> None:
+    assert strip_site_suffix(title, site, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("bylines", "expected"),
+    [
+        (["By Jane Doe and John Roe"], ["Jane Doe", "John Roe"]),
+        (["Jane E. Doe, Senior Reporter"], ["Jane E. Doe"]),
+        (["Analysis by Chris Lee"], ["Chris Lee"]),
+        (["https://example.org/author/jane-doe", "Jane Doe"], ["Jane Doe"]),
+        (["Staff", "Reuters", "Daily Example", "AFP"], []),
+        (["Jane Doe", "jane doe"], ["Jane Doe"]),
+        (["JOHN ROE"], ["John Roe"]),
+        (["Por Ana Lima y Joe Bloggs"], ["Ana Lima", "Joe Bloggs"]),
+        (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
+        (["Jane Doe | Daily Example"], ["Jane Doe"]),
+    ],
+)
+def test_author_names_are_cleaned(bylines: list[str], expected: list[str]) -> None:
+    assert clean_authors(bylines, ["Daily Example"]) == expected
+
+
+def test_split_byline_keeps_particles_and_initials() -> None:
+    assert split_byline("By Juan de la Cruz & Mary-Ann O'Neil") == [
+        "Juan de la Cruz",
+        "Mary-Ann O'Neil",
+    ]
