@@ -241,7 +241,7 @@ REGIONS = {
 NOT_COUNTRIES = (
     "North America", "South America", "Central America", "Latin America", "North American",
     "South American", "Central American", "Latin American", "Americas", "New England",
-    "Antarctica",
+    "Antarctica", "Asia", "Africa", "Europe", "Oceania", "Asia Pacific", "Middle East",
 )
 
 # Buildings and places that stand for a government ("the Kremlin said").

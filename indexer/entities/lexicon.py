@@ -53,7 +53,8 @@ STOPWORDS = word_set(
     january february march april june july august september october november december
     dear hello hi hey thanks thank please oh well meanwhile however moreover furthermore instead
     according following despite among between against across around about above below near
-    like unlike via per within outside inside up down out off once twice one two three"""
+    like unlike via per within outside inside up down out off once twice one two three four
+    five six seven eight nine ten"""
 )
 
 # Last words of organisation names: a run ending in one is not a person or a country mention.
@@ -68,6 +69,7 @@ ORG_HEADS = word_set(
     brigade command museum hospital trust partners holdings industries motors media journal
     gazette herald tribune magazine review daily weekly channel broadcasting records chronicle
     observer telegraph examiner inquirer courier globe mirror bulletin dispatch monitor
+    publishing publishers
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co"""
 )
@@ -93,7 +95,7 @@ PLACE_HEADS = word_set(
     """street st road rd avenue ave boulevard square bridge river lake mount mountain
     mountains island islands falls park hall stadium arena airport station tower palace
     castle cathedral temple mosque valley bay beach coast county province state region city
-    district desert sea ocean gulf strait canal memorial building plaza"""
+    district desert sea ocean gulf strait canal memorial building plaza jail prison"""
 )
 
 # Name particles that may sit inside a name in lower case ("Patrizia d'Ettorre", "van Gogh").
