@@ -37,6 +37,7 @@ _CREDIT_CLASS = "contains(@class,'credit') or contains(@class,'copyright')"
 # Captions shorter than this are too generic ("Reuters", "Photo") to test for in the body.
 _MIN_CAPTION_WORDS_IN_BODY_TEST = 6
 _CREDIT_LABEL_WORDS = 2
+_PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
 def shingles(text: str) -> Counter:
@@ -72,6 +73,7 @@ def pages(limit: int | None = None) -> Iterator[tuple[str, bytes, str]]:
 @dataclass
 class CaptionStats:
     figcaptions: int = 0
+    teasers: int = 0
     found: int = 0
     with_credit: int = 0
     credit_split: int = 0
@@ -83,8 +85,21 @@ def _phrase(text: str) -> str:
     return " " + " ".join(words(text)) + " "
 
 
-def _figcaptions(raw: bytes) -> list[tuple[str, bool]]:
-    """(text, has a credit) of each non-empty <figcaption>, judged from the page alone."""
+def _names_another_page(element: lxml.html.HtmlElement, has_credit: bool) -> bool:
+    """A teaser, not a photo caption: under a link to a page, in a footer or menu, or all link."""
+    for ancestor in element.iterancestors():
+        href = (ancestor.get("href") or "#").lower().split("?")[0]
+        if ancestor.tag in ("footer", "nav") or (
+            ancestor.tag == "a" and not href.startswith("#") and not href.endswith(_PICTURES)
+        ):
+            return True
+    text = len(clean_spaces(element.text_content()))
+    linked = sum(len(clean_spaces(a.text_content())) for a in element.iter("a"))
+    return not has_credit and linked >= 0.9 * text
+
+
+def _figcaptions(raw: bytes) -> list[tuple[str, bool, bool]]:
+    """(text, has a credit, is a teaser) of each non-empty <figcaption>, from the page alone."""
     tree = lxml.html.document_fromstring(raw, parser=lxml.html.HTMLParser(encoding="utf-8"))
     found = []
     for element in tree.iter("figcaption"):
@@ -93,7 +108,7 @@ def _figcaptions(raw: bytes) -> list[tuple[str, bool]]:
             has_credit = bool(element.xpath(f".//*[{_CREDIT_CLASS}]")) or bool(
                 split_credit(text).credit
             )
-            found.append((text, has_credit))
+            found.append((text, has_credit, _names_another_page(element, has_credit)))
     return found
 
 
@@ -111,18 +126,21 @@ def _same_figure(caption: Caption, figcaption: str) -> bool:
 def check_captions(raw: bytes, article: Article | None, stats: CaptionStats) -> None:
     body = _phrase(" ".join(article.body)) if article else ""
     captions = article.captions if article else []
-    for text, has_credit in _figcaptions(raw):
-        stats.figcaptions += 1
-        stats.with_credit += has_credit
+    for text, has_credit, teaser in _figcaptions(raw):
         phrase = _phrase(text)
+        stats.figcaptions += 1
+        if len(words(text)) >= _MIN_CAPTION_WORDS_IN_BODY_TEST and phrase in body:
+            stats.in_body += 1
+        if teaser:
+            stats.teasers += 1
+            continue
+        stats.with_credit += has_credit
         match = next((c for c in captions if _same_figure(c, text)), None)
         if match:
             stats.found += 1
             stats.credit_split += bool(has_credit and match.credit)
         else:
             stats.missed.append(text[:100])
-        if len(words(text)) >= _MIN_CAPTION_WORDS_IN_BODY_TEST and phrase in body:
-            stats.in_body += 1
 
 
 def main() -> None:
@@ -153,7 +171,8 @@ def main() -> None:
         check_captions(raw, article, captions)
 
     p, r = statistics.mean(precisions), statistics.mean(recalls)
-    found_share = captions.found / max(1, captions.figcaptions)
+    photo_captions = captions.figcaptions - captions.teasers
+    found_share = captions.found / max(1, photo_captions)
     split_share = captions.credit_split / max(1, captions.with_credit)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     rows = [
@@ -166,10 +185,12 @@ def main() -> None:
         ("median ms/page, CPU time", f"{statistics.median(cpu_times) * 1000:.1f}"),
         ("p90 ms/page, CPU time", f"{statistics.quantiles(cpu_times, n=10)[-1] * 1000:.1f}"),
         ("figcaptions", f"{captions.figcaptions}"),
+        ("  teasers for other pages", f"{captions.teasers}"),
+        ("  photo captions", f"{photo_captions}"),
         ("  found as captions", f"{captions.found} ({found_share:.1%})"),
         ("  having a credit", f"{captions.with_credit}"),
         ("  credit split off", f"{captions.credit_split} ({split_share:.1%})"),
-        ("  left in body (>= 6 words)", f"{captions.in_body}"),
+        ("  any figcaption left in body (>= 6 words)", f"{captions.in_body}"),
     ]  # fmt: skip
     width = max(len(label) for label, _ in rows)
     print(f"{'measure':<{width}}  value")

@@ -100,3 +100,18 @@ def test_deeply_nested_and_unclosed_tags_keep_their_text():
     unclosed = "".join(f"<p><b>{sentence} Vote {i}." for i in range(300))
     article = parse_html(f"<html><body><h1>Bridge</h1>{unclosed}")
     assert article.body[-1] == f"{sentence} Vote 299."
+
+
+def test_teaser_figures_for_other_pages_are_not_captions():
+    story = "<p>The storm reached the coast on Tuesday night, flooding several streets.</p>" * 6
+    page = f"""<html><body><h1>Storm hits the coast</h1><article>{story}
+      <a href="/photos/big.jpg"><figure><img src="a.jpg"><figcaption>Waves over the harbour wall.
+        (AP Photo/Jane Doe)</figcaption></figure></a></article>
+      <div><a href="/news/other-story"><figure><img src="b.jpg">
+        <figcaption>Council approves new budget for the harbour 2 hours ago</figcaption>
+      </figure></a></div></body></html>"""
+    article = parse_html(page)
+    assert [(c.text, c.credit) for c in article.captions] == [
+        ("Waves over the harbour wall.", "AP Photo/Jane Doe")
+    ]
+    assert not any("budget" in p for p in article.body)

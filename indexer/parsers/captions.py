@@ -131,6 +131,8 @@ _HIDDEN_HINT = (
 )
 # Captions sit beside pictures; an element holding one is a wrapper, not a caption.
 _MEDIA_XPATH = ".//img | .//picture | .//video | .//iframe | .//figure"
+_PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
+_TEASER_LINK_SHARE = 0.9
 # A "caption" element holding this much text is a layout wrapper, not a caption.
 _MAX_CAPTION_CHARS = 1500
 
@@ -202,6 +204,22 @@ def _caption_from_element(element: HtmlElement) -> Caption | None:
     return caption if caption.text or caption.credit else None
 
 
+def _is_teaser(element: HtmlElement, caption: Caption | None) -> bool:
+    """A "caption" that names another page: in a footer or menu, inside a link to a page (not
+    to the full-size picture), or nothing but a link and no credit."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("footer", "nav"):
+            return True
+        href = (ancestor.get("href") or "#").lower().split("?")[0]
+        if ancestor.tag == "a" and not href.startswith("#") and not href.endswith(_PICTURES):
+            return True
+    if caption is None or caption.credit:
+        return False
+    text = len(clean_spaces(element.text_content()))
+    linked = sum(len(clean_spaces(a.text_content())) for a in element.iter("a"))
+    return text > 0 and linked >= _TEASER_LINK_SHARE * text
+
+
 def _is_caption_element(element: HtmlElement) -> bool:
     if element.tag != "figcaption":
         if element.tag in ("body", "html", "table", "caption", "figure", "img"):
@@ -224,8 +242,11 @@ def extract_captions(tree: HtmlElement, extra: list[str] | None = None) -> list[
     candidates = tree.xpath(f"//figcaption | //*[{_CAPTION_HINT}]")
     for element in _outermost([e for e in candidates if _is_caption_element(e)]):
         caption = _caption_from_element(element)
+        teaser = _is_teaser(element, caption)
         if element.getparent() is not None:
             element.drop_tree()
+        if teaser:
+            continue  # gone from the body all the same
         if caption and not caption.text and found and found[-1].credit is None:
             found[-1].credit = caption.credit  # a credit line of its own, under its caption
         elif caption and not any(_same_caption(caption, seen) for seen in found):
