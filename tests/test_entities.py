@@ -58,6 +58,7 @@ def test_extract_entities_returns_a_copy_and_ignores_credits() -> None:
         ("The flight on Biman Bangladesh Airlines landed late.", [], []),
         ("An Agence France-Presse reporter saw the crowd.", [], []),
         ("Protesters filled the streets of Hong Kong.", [], ["HK"]),
+        ("Police said Tshepiso Mokoena, 42, was arrested in Lagos.", ["Tshepiso Mokoena"], ["NG"]),
         ("The Kremlin denied the report, and Washington said nothing.", [], ["RU", "US"]),
         ("Turkish troops and Russian-backed forces clashed near Idlib.", [], ["TR", "RU", "SY"]),
     ],

@@ -128,7 +128,7 @@ def _language(run: Run) -> bool:
     return (
         len(run.texts) == 1
         and run.before in _LANGUAGE_CUES
-        and (not run.followed_by.isalpha() or run.after in ("and", "or"))
+        and (not run.followed_by[:1].isalpha() or run.after in ("and", "or"))
     )
 
 

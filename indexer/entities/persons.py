@@ -54,6 +54,7 @@ _CAMEL = regex.compile(r"(?<!^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O))(?<=\p{Ll})
 _ACRONYM_PLURAL = regex.compile(r"\p{Lu}{2,}s")
 # Ends of hyphenated adjectives, unlike East Asian given names ("Chi-fung").
 _ADJECTIVE_TAILS = ("ed", "born", "style", "made", "wide", "free", "like", "winner")
+_AGE = regex.compile(r",\s?\d{1,3},")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
 _MAX_NAME_WORDS = 5
 _NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
@@ -216,7 +217,12 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
 
 
 def _speaker(run: Run) -> bool:
-    return run.after in SPEECH_VERBS or run.before in _SPEECH_BEFORE
+    """Quoted or aged: "…, said X", "X told", "X, 42, …" (news gives ages of people only)."""
+    return (
+        run.after in SPEECH_VERBS
+        or run.before in _SPEECH_BEFORE
+        or _AGE.match(run.followed_by) is not None
+    )
 
 
 def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:

@@ -19,6 +19,8 @@ _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’.\-]*\p{L}\.?|\p{L}\.?")
 # What may separate two words of one name: spaces or a single line break.
 _GAP = regex.compile(r"[ \t\u00a0\u2009\u202f]*\n?[ \t\u00a0\u2009\u202f]*")
 _ABBREVIATIONS = word_set("mr mrs ms dr st jr sr gen col lt sgt rep sen gov prof rev capt maj")
+# How much of the text after a run its context keeps (", 42," for an age).
+_LOOKAHEAD = 8
 _SENTENCE_END = frozenset('.!?:;"“”\n')
 
 
@@ -38,7 +40,7 @@ class Run:
     after: str  # the lower-cased word just after the run
     sentence_start: bool
     possessive: bool  # the last word carried "'s"
-    followed_by: str  # the next non-space character after the run
+    followed_by: str  # the next few characters after the run, spaces at the start left out
 
     @property
     def start(self) -> int:
@@ -153,7 +155,7 @@ def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
         after=tokens[j].text.lower() if j < len(tokens) else "",
         sentence_start=not before_text or before_text[-1] in _SENTENCE_END,
         possessive=possessive,
-        followed_by=following[:1],
+        followed_by=following[:_LOOKAHEAD],
     )
 
 
