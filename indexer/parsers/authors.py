@@ -14,7 +14,7 @@ from indexer.parsers.text_norm import clean_spaces
 _PREFIX = re.compile(
     r"^(?:[^\W\d_]+\s+){0,2}?by\s*[:\-]?\s+"  # "By", "Written by", "Analysis by"
     r"|^(?:from|por|par|von|door|av|af|от|автор)\s*[:\-]?\s+"
-    r"|^(?:authors?|autor(?:es)?|auteurs?)\s*:\s*",
+    r"|^[^\W\d_]+\s*:\s*",  # a label: "Author:", "Text:", "Texto:", "Текст:"
     re.IGNORECASE,
 )
 # Conjunctions only in lower case: "Jane E. Doe" keeps her initial.
@@ -29,9 +29,13 @@ _NOT_A_PERSON = re.compile(
     r"гость|редакция|sport|business)\b",
     re.IGNORECASE,
 )
+_TRAILING_WEEKDAY = re.compile(r"\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.*$", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+")
 _MAX_WORDS = 5
+# Lower-case words that belong inside names ("Juan de la Cruz", "Ludwig van Beethoven").
+_PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le", "van", "von",
+              "der", "den", "ter", "bin", "ibn", "al", "el", "y", "e", "st"}  # fmt: skip
 # Words a site name shares with ordinary names, not evidence that an author is the site.
 _COMMON_SITE_WORDS = {"the", "of", "de", "la", "el", "le", "and", "new"}
 
@@ -58,7 +62,14 @@ def _is_person(name: str, site_words: set[str]) -> bool:
         return False  # a user name ("jdadmin") or initials of an agency or degree ("PTI", "MS")
     if site_words & ({*words} | {"".join(words)}):
         return False
+    if any(word[0].islower() and word not in _PARTICLES for word in name.split()):
+        return False  # "defense ministries": names are capitalised (in scripts that have case)
     return not _NOT_A_PERSON.search(name)
+
+
+def _without_weekday(name: str) -> str:
+    """ "Malcolm Owen Monday" (a byline run into its date line) → "Malcolm Owen"."""
+    return _TRAILING_WEEKDAY.sub("", name)
 
 
 def split_byline(byline: str) -> list[str]:
@@ -68,10 +79,14 @@ def split_byline(byline: str) -> list[str]:
     return [part.strip(" .:-–—()") for part in _SEPARATORS.split(text) if part.strip(" .:-–—()")]
 
 
-def clean_authors(bylines: list[str], site_names: list[str] | None = None) -> list[str]:
+def clean_authors(
+    bylines: list[str], site_names: list[str] | None = None, *, min_words: int = 1
+) -> list[str]:
     """Person names from raw byline values, in order, without duplicates.
 
     ``site_names`` (the site's name, its host name) are not people even when they sign a story.
+    ``min_words`` 2 suits weak sources (a byline found by its class), where one word is more
+    often a place or a user name than a person.
     """
     site_words = _site_words(site_names or [])
     names: list[str] = []
@@ -80,8 +95,10 @@ def clean_authors(bylines: list[str], site_names: list[str] | None = None) -> li
         if _URL_OR_HANDLE.search(byline.strip()):
             continue  # a profile link, not a name
         for part in split_byline(byline):
-            name = _titled(_PREFIX.sub("", part))
-            if _is_person(name, site_words) and name.casefold() not in seen:
+            name = _titled(_without_weekday(_PREFIX.sub("", part)))
+            if len(name.split()) < min_words or name.casefold() in seen:
+                continue
+            if _is_person(name, site_words):
                 seen.add(name.casefold())
                 names.append(name)
     return names

@@ -47,6 +47,18 @@ class PageMetadata:
     image_captions: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Sources:
+    """The page's statements, each read once: JSON-LD, meta tags, Parse.ly, microdata."""
+
+    tree: HtmlElement
+    objects: list[dict]
+    article: dict
+    tags: dict[str, list[str]]
+    parsely: dict
+    micro: dict[str, list[str]]
+
+
 # <meta> names (name=, property= or itemprop=, lower case) per field, most specific first.
 _META_TITLE = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title")
 _META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description")
@@ -72,6 +84,17 @@ _META_SITE = ("og:site_name", "application-name", "dc.publisher", "publisher", "
 _META_LANGUAGE = ("content-language", "dc.language", "language", "og:locale")
 
 _MAX_DESCRIPTION = 600
+_MICRODATA_PROPS = ("datePublished", "dateModified", "author")
+_MICRODATA_ELEMENTS = (
+    "//*[" + " or ".join(f'@itemprop="{prop}"' for prop in _MICRODATA_PROPS) + "][not(self::meta)]"
+)
+_BYLINE_CLASS = "contains(@class, 'byline') or contains(@class, 'author')"
+_BYLINE_ELEMENTS = (
+    f"//body//*[{_BYLINE_CLASS}][not(.//*[{_BYLINE_CLASS}])]"
+    "[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@class, 'related')])]"
+)
+_MAX_BYLINE_CHARS = 120
+_MAX_BYLINES = 3
 # Statements of one publication differ by a time zone at most.
 _SAME_PUBLICATION = timedelta(hours=30)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»\-]\s+|\s+::\s+")
@@ -109,16 +132,21 @@ def _parsely_page(tags: dict[str, list[str]]) -> dict:
     return {}
 
 
-def _itemprop_values(tree: HtmlElement, prop: str) -> list[str]:
-    """Microdata values of ``itemprop`` (its content/datetime attribute, or its text)."""
-    values = []
-    for element in tree.xpath(f'//*[@itemprop="{prop}"][not(self::meta)]'):
+def _microdata(tree: HtmlElement) -> dict[str, list[str]]:
+    """Values of the microdata properties we read, in one pass over the page.
+
+    A value is the element's content/datetime attribute or its text (for an author, the text of
+    its ``itemprop="name"``). ``<meta itemprop>`` is read with the other meta tags.
+    """
+    values: dict[str, list[str]] = {prop: [] for prop in _MICRODATA_PROPS}
+    for element in tree.xpath(_MICRODATA_ELEMENTS):
         names = element.xpath('.//*[@itemprop="name"]')
         source = names[0] if names else element
-        value = source.get("content") or source.get("datetime") or source.text_content()
-        value = clean_spaces(value or "")
+        value = clean_spaces(
+            source.get("content") or source.get("datetime") or source.text_content() or ""
+        )
         if value:
-            values.append(value)
+            values[element.get("itemprop")].append(value)
     return values
 
 
@@ -126,36 +154,44 @@ def _first_date(values: list[object]) -> datetime | None:
     return next((date for value in values if (date := read_stated(value))), None)
 
 
-def _published(article: dict, tags: dict[str, list[str]], parsely: dict,
-               tree: HtmlElement) -> datetime | None:  # fmt: skip
+def _read_sources(tree: HtmlElement) -> _Sources:
+    objects = jsonld_objects(tree)
+    tags = _meta_tags(tree)
+    return _Sources(tree, objects, article_object(objects) or {}, tags, _parsely_page(tags),
+                    _microdata(tree))  # fmt: skip
+
+
+def _published(src: _Sources) -> datetime | None:
     """The publication time the page states explicitly.
 
     Sources often disagree by hours: one is the first publication, another a re-publication or
     a local time mislabelled as UTC. The earliest statement close to the most trusted one is
     the original publication; a far older one is a stale default and does not count.
     """
-    stated = [
-        date
-        for value in [article.get("datePublished")]
-        + [value for key in _META_PUBLISHED for value in tags.get(key, [])[:1]]
-        + [parsely.get("pub_date")]
-        + _itemprop_values(tree, "datePublished")
-        + tree.xpath("//time[@pubdate]/@datetime | //time[@itemprop='datePublished']/@datetime")
-        if (date := read_stated(value))
-    ]
+    times = src.tree.xpath(
+        "//time[@pubdate]/@datetime | //time[@itemprop='datePublished']/@datetime"
+    )
+    values = (
+        [src.article.get("datePublished")]
+        + [value for key in _META_PUBLISHED for value in src.tags.get(key, [])[:1]]
+        + [src.parsely.get("pub_date")]
+        + src.micro["datePublished"]
+        + times
+    )
+    stated = [date for value in values if (date := read_stated(value))]
     if stated:
         return min(date for date in stated if abs(date - stated[0]) <= _SAME_PUBLICATION)
     return _first_date(
-        [article.get("dateCreated"), article.get("uploadDate")]
-        + [value for key in _META_DATED for value in tags.get(key, [])[:1]]
+        [src.article.get("dateCreated"), src.article.get("uploadDate")]
+        + [value for key in _META_DATED for value in src.tags.get(key, [])[:1]]
     )
 
 
-def _updated(article: dict, tags: dict[str, list[str]], tree: HtmlElement) -> datetime | None:
+def _updated(src: _Sources) -> datetime | None:
     return _first_date(
-        [article.get("dateModified")]
-        + [tags[key][0] for key in _META_UPDATED if key in tags]
-        + _itemprop_values(tree, "dateModified")
+        [src.article.get("dateModified")]
+        + [value for key in _META_UPDATED for value in src.tags.get(key, [])[:1]]
+        + src.micro["dateModified"]
     )
 
 
@@ -238,52 +274,61 @@ def _headline(tree: HtmlElement) -> str | None:
     return None
 
 
-def _authors(article: dict, tags: dict[str, list[str]], parsely: dict, tree: HtmlElement,
-             site_names: list[str]) -> list[str]:  # fmt: skip
+def _authors(src: _Sources, site_names: list[str]) -> list[str]:
     """Author names from the most trusted source that names any person."""
     sources = [
-        text_values(article.get("author")) or text_values(article.get("creator")),
-        [value for key in _META_AUTHOR for value in tags.get(key, [])],
-        text_values(parsely.get("author")),
-        _itemprop_values(tree, "author"),
-        [clean_spaces(a.text_content()) for a in tree.xpath('//a[@rel="author"]')],
+        text_values(src.article.get("author")) or text_values(src.article.get("creator")),
+        [value for key in _META_AUTHOR for value in src.tags.get(key, [])],
+        text_values(src.parsely.get("author")),
+        src.micro["author"],
+        [clean_spaces(a.text_content()) for a in src.tree.xpath('//a[@rel="author"]')],
     ]
     for values in sources:
         names = clean_authors(values, site_names)
         if names:
             return names
-    return []
+    # Last, a byline shown on the page and marked only by its class: weaker evidence, so one
+    # word ("Washington", "admin") is not taken for a name.
+    return clean_authors(_byline_texts(src.tree), site_names, min_words=2)
+
+
+def _byline_texts(tree: HtmlElement) -> list[str]:
+    """Short texts of the first innermost elements whose class says byline or author."""
+    texts = []
+    for element in tree.xpath(_BYLINE_ELEMENTS):
+        text = clean_spaces(" ".join(element.itertext()))  # "Jeff Foust</a>Monday" stays apart
+        if 0 < len(text) <= _MAX_BYLINE_CHARS:
+            texts.append(text)
+            if len(texts) == _MAX_BYLINES:
+                break
+    return texts
 
 
 def stated_published(tree: HtmlElement) -> datetime | None:
     """Only the publication time the page states (cheaper than :func:`extract_metadata`)."""
-    tags = _meta_tags(tree)
-    article = article_object(jsonld_objects(tree)) or {}
-    return _published(article, tags, _parsely_page(tags), tree)
+    return _published(_read_sources(tree))
 
 
 def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page states about the article; pure, no network."""
-    objects = jsonld_objects(tree)
-    article = article_object(objects) or {}
-    tags = _meta_tags(tree)
-    parsely = _parsely_page(tags)
+    src = _read_sources(tree)
+    article, tags = src.article, src.tags
     publisher = article.get("publisher")
-    site = first_of_type(objects, "website", "newsmediaorganization", "organization") or {}
+    site = first_of_type(src.objects, "website", "newsmediaorganization", "organization") or {}
     site_name = (_first(tags, ("og:site_name",)) or first_text(publisher)
                  or first_text(site.get("name")) or _first(tags, _META_SITE))  # fmt: skip
     canonical = canonical_url(tree, url)
     page_url = url or canonical
     title = (first_text(article.get("headline")) or _first(tags, _META_TITLE)
-             or parsely.get("title") or _headline(tree)
+             or src.parsely.get("title") or _headline(tree)
              or clean_spaces(tree.findtext(".//title") or ""))  # fmt: skip
     title = strip_site_suffix(_unescaped(title), site_name, page_url) if title else None
     return PageMetadata(
         title=title or None,
         description=_description(article, tags),
-        authors=_authors(article, tags, parsely, tree, [site_name or "", _host_label(page_url)]),
-        published=_published(article, tags, parsely, tree),
-        updated=_updated(article, tags, tree),
+        authors=_authors(src, [site_name or "", _host_label(page_url)]),
+        published=_published(src),
+        updated=_updated(src),
         section=first_text(article.get("articleSection")) or _first(tags, _META_SECTION),
         language=_language(tree, article, tags),
         site_name=site_name,
