@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
+from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from archive.article import Caption
-from indexer.parsers.text_norm import clean_spaces, same_text
+from indexer.parsers.text_norm import clean_paragraph, clean_spaces, same_text
 
 # Agencies and picture libraries whose bare name is a credit.
 _AGENCY = (
@@ -93,13 +94,12 @@ def _trailing_credit(text: str) -> tuple[str, str] | None:
 
 
 def split_credit(text: str) -> Caption:
-    """The caption ``text`` with a trailing (or leading) credit split off, if it has one."""
-    text = clean_spaces(text)
+    """The caption ``text`` with its trailing credit split off (the text is empty when the
+    whole of it is a credit); spaces and quotes normalised as in the body."""
+    text = clean_paragraph(text)
     found = _trailing_credit(text)
-    if found and found[0]:
+    if found:
         return Caption(text=found[0], credit=clean_credit(found[1]))
-    if found:  # the whole text is a credit
-        return Caption(text="", credit=clean_credit(found[1]))
     return Caption(text=text)
 
 
@@ -150,18 +150,15 @@ def _text_of(element: HtmlElement, skip: list[HtmlElement]) -> str:
     """The text of ``element`` without the text inside ``skip`` (its credit elements)."""
     skipped = {id(e) for e in skip}
     parts: list[str] = []
-
-    def walk(node: HtmlElement) -> None:
-        if id(node) in skipped:
-            return
-        if node.text and isinstance(node.tag, str):
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(element)
+    walker = iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start":
+            if id(node) in skipped:
+                walker.skip_subtree()
+            elif node.text and isinstance(node.tag, str):
+                parts.append(node.text)
+        elif node is not element and node.tail:
+            parts.append(node.tail)
     return clean_spaces(" ".join(parts))
 
 
@@ -220,6 +217,11 @@ def _is_teaser(element: HtmlElement, caption: Caption | None) -> bool:
     return text > 0 and linked >= _TEASER_LINK_SHARE * text
 
 
+def _figure_of(element: HtmlElement) -> HtmlElement | None:
+    """The <figure> around a caption, else its parent: what a caption and its credit share."""
+    return next(element.iterancestors("figure"), element.getparent())
+
+
 def _is_caption_element(element: HtmlElement) -> bool:
     if element.tag != "figcaption":
         if element.tag in ("body", "html", "table", "caption", "figure", "img"):
@@ -239,18 +241,21 @@ def extract_captions(tree: HtmlElement, extra: list[str] | None = None) -> list[
     unless the page already showed it.
     """
     found: list[Caption] = []
+    last_figure = None
     candidates = tree.xpath(f"//figcaption | //*[{_CAPTION_HINT}]")
     for element in _outermost([e for e in candidates if _is_caption_element(e)]):
         caption = _caption_from_element(element)
         teaser = _is_teaser(element, caption)
+        figure = _figure_of(element)
         if element.getparent() is not None:
             element.drop_tree()
-        if teaser:
+        if teaser or caption is None:
             continue  # gone from the body all the same
-        if caption and not caption.text and found and found[-1].credit is None:
+        if not caption.text and found and found[-1].credit is None and figure is last_figure:
             found[-1].credit = caption.credit  # a credit line of its own, under its caption
-        elif caption and not any(_same_caption(caption, seen) for seen in found):
+        elif not any(_same_caption(caption, seen) for seen in found):
             found.append(caption)
+            last_figure = figure
     for text in extra or []:
         caption = split_credit(text)
         if caption.text and not any(_same_caption(caption, seen) for seen in found):
