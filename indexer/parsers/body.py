@@ -4,8 +4,8 @@ trafilatura finds the main text well; we help it on both sides. Before it runs, 
 already gone (see captions.py) and :mod:`boilerplate` drops blocks that are page furniture by
 their class (share bars, newsletters, related links, comments) or by their shape (lists of
 links). After it, we drop what it still lets through: the headline repeated at the top,
-caption text, notices and "Read more"-style lines. When trafilatura finds little,
-readability's scoring of the same tree is the fallback.
+caption text, notices and "Read more"-style lines. When trafilatura returns fewer than three
+paragraphs, readability's reading of the same tree may replace it (see :func:`_better_of`).
 """
 
 from __future__ import annotations

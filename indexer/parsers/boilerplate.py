@@ -1,11 +1,12 @@
 """Page furniture that is not the article: found by class name, by shape, or by wording.
 
-Three independent tests, each cheap:
+Independent tests, each cheap:
 
 * blocks whose class or id says what they are (``share-bar``, ``newsletter-signup``,
-  ``related-articles``, ``comments``…), unless they hold several long paragraphs (a wrapper
-  called ``content-wrapper social`` is still the article);
-* lists whose items are nothing but links (related stories, tag clouds, "more from");
+  ``related-articles``, ``comments``…), unless they hold several long paragraphs or the
+  ``<h1>`` (a wrapper called ``content-wrapper social`` is still the article);
+* lists whose items are nothing but links (related stories, tag clouds, "more from"), and
+  paragraphs or sub-headings that are one link;
 * short paragraphs worded as notices: "Powered by automated translation", "Read more: …",
   "Sign up for our newsletter", "Loading comments…", or that are only a date line
   ("Updated at 1:23 p.m.", "November 20, 2019 - 11:28").
