@@ -28,7 +28,8 @@ EXTRA_TITLES = word_set(
     councilman mp mep prosecutor analyst reporter artist rapper candidate inspector constable
     superintendent boss owner photographer pm vice-president vp head veteran politician
     lawmaker legislator incumbent newcomer athlete player wife husband son daughter brother
-    sister mother father partner friend colleague"""
+    sister mother father partner friend colleague student driver witness victim suspect worker
+    filmmaker presenter footballer cricketer boxer official teammate"""
 )
 
 # Titles after which a single capitalised word is taken as a surname ("Mr Stoltenberg").
