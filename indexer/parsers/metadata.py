@@ -257,7 +257,10 @@ def _description(article: dict, tags: dict[str, list[str]]) -> str | None:
 
 def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:
     """The page's canonical URL; a site's home page is never an article's canonical address."""
-    hrefs = tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content')
+    # <link rel=canonical> first: a syndicated copy names the original there, itself in og:url.
+    hrefs = tree.xpath('//link[@rel="canonical"]/@href') + tree.xpath(
+        '//meta[@property="og:url"]/@content'
+    )
     for href in hrefs:
         absolute = urljoin(url or "", href.strip())
         parts = urlsplit(absolute)
