@@ -1,9 +1,10 @@
 """Archive-wide canonical names, so that one person is one facet value.
 
 The rule: two person names are the same person when their first and last words agree once
-accents and case are folded; middle names are optional ("Recep Erdogan", "Recep Tayyip
-Erdogan" and "Recep Tayyip Erdoğan" are one). A lone surname ("Erdoğan") joins the one group
-with that surname, and stays apart when there are several. The canonical form of a group is its
+accents, case, dots and hyphens are folded; middle names are optional ("Recep Erdogan", "Recep
+Tayyip Erdogan" and "Recep Tayyip Erdoğan" are one; so are "Bashar al-Assad" and "Bashar Al
+Assad"). A lone surname ("Erdoğan") joins the one group with that surname, seen before or
+after it, and stays apart when there are several. The canonical form of a group is its
 most complete name (most words, diacritics kept, acronyms in capitals), then the most
 frequent.
 Organisations are one when their folded names agree ("NATO", "Nato").
@@ -55,10 +56,12 @@ class Entry:
 
 
 def fold(name: str) -> str:
-    """Lower case without accents, dots or extra spaces: "Erdoğan" → "erdogan"."""
+    """Lower case without accents, dots, hyphens or extra spaces: "al-Assad" → "al assad"."""
     bare = unicodedata.normalize("NFKD", name)
     bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
-    return " ".join(bare.replace(".", " ").replace("\u00a0", " ").lower().split())
+    for mark in ".-\u2010\u00a0":
+        bare = bare.replace(mark, " ")
+    return " ".join(bare.lower().split())
 
 
 def group_key(kind: str, name: str) -> str:
@@ -117,8 +120,27 @@ class AliasTable:
                 (kind, name),
             )
         else:
-            self._insert(kind, name, self._key_for_new(kind, name), mentions=1)
+            key = self._key_for_new(kind, name)
+            self._insert(kind, name, key, mentions=1)
+            self._adopt_lone_surname(kind, key)
         return self.resolve(kind, name)
+
+    def _adopt_lone_surname(self, kind: str, key: str) -> None:
+        """A surname seen alone before any full name ("Erdoğan") joins the first group that
+        ends in it, while that group is the only one."""
+        if kind != PERSON or " " not in key:
+            return
+        surname = key.rsplit(" ", 1)[1]
+        groups = self._conn.execute(
+            "SELECT COUNT(DISTINCT group_key) FROM aliases WHERE kind = ? AND group_key LIKE ?",
+            (kind, f"% {surname}"),
+        ).fetchone()[0]
+        if groups == 1:
+            self._conn.execute(
+                "UPDATE aliases SET group_key = ? WHERE kind = ? AND group_key = ?"
+                " AND pinned_to IS NULL",
+                (key, kind, surname),
+            )
 
     def _insert(self, kind: str, name: str, key: str, mentions: int = 0) -> None:
         self._conn.execute(

@@ -25,6 +25,14 @@ def test_erdogan_forms_become_one_name(table: AliasTable) -> None:
     assert table.canonical_person("Recep\u00a0Erdogan") == "Recep Tayyip Erdoğan"
 
 
+def test_surname_seen_first_and_particles(table: AliasTable) -> None:
+    assert table.canonical_person("Erdoğan") == "Erdoğan"
+    assert table.canonical_person("Recep Tayyip Erdoğan") == "Recep Tayyip Erdoğan"
+    assert table.canonical_person("Erdoğan") == "Recep Tayyip Erdoğan"
+    table.canonical_person("Bashar al-Assad")
+    assert table.canonical_person("Bashar Al Assad") == table.canonical_person("Bashar Assad")
+
+
 def test_different_first_names_stay_apart(table: AliasTable) -> None:
     assert table.canonical_person("George W. Bush") == "George W. Bush"
     assert table.canonical_person("Jeb Bush") == "Jeb Bush"
