@@ -1,10 +1,11 @@
 """Countries: ISO 3166-1 alpha-2 codes from names, demonyms, places and metonyms.
 
 Every capitalised run is matched against the gazetteer, longest form first. A match does not
-count when it is part of a person's name ("Jordan Henderson", later just "Jordan") or of an
-organisation's name ("Biman Bangladesh Airlines", "Agence France-Presse"), except for state
-bodies, which do point to their country ("U.S. Department of Agriculture"). "Georgia" is the
-US state in an article that is otherwise about the United States and says nothing Georgian.
+count when it is part of a person's name ("Jordan Henderson", later just "Jordan"), of an
+organisation's name ("Biman Bangladesh Airlines", "Agence France-Presse"; state bodies such as
+the "U.S. Department of Agriculture" do count) or of another name ("New South Wales", "Chinese
+New Year"), nor when a demonym is a language ("translated into German"). "Georgia" is the US
+state in an article that otherwise names the United States and nothing Georgian.
 """
 
 from __future__ import annotations
@@ -66,35 +67,38 @@ def _matches(texts: list[str], places: dict[str, Place]) -> list[tuple[int, int,
 def _excluded(
     run: Run, start: int, end: int, surface: str, text: str, person_words: set[str]
 ) -> bool:
+    """True when the match names something other than the country here."""
     texts = run.texts
-    place = gazetteer().get(surface)
+    place = gazetteer()[surface]
     if any(word in person_words for word in texts[start:end]):
-        return True
+        return True  # "Jordan Henderson", then "Jordan said"
     if any(_inside_longer_name(word) for word in texts[:start]):
         return True  # "Eureka Springs", "Baileys Irish Cream"
-    if place is not None and place.kind == "demonym" and _language(run):
-        return True  # "translated into German", "languages like German, Hebrew"
-    if place is not None and place.kind == "demonym" and end < len(texts):
-        following = texts[end].lower()
-        if following not in title_words() and following not in STATE_ORG_HEADS:
-            return True  # "Chinese New Year", "Turkish Airlines"; not "Turkish President"
-
-    word = run.words[end - 1]
-    if text[word.end : word.end + 1] == "$":  # "US$"
-        return True
+    if place.kind == "demonym" and (_language(run) or _modifies_a_name(texts, end)):
+        return True  # "into German"; "Chinese New Year", "Turkish Airlines"
+    last = run.words[end - 1]
+    if text[last.end : last.end + 1] == "$":
+        return True  # "US$"
     head = texts[-1].lower()
-    if end < len(texts) or start > 0:
-        if head in ORG_HEADS and head not in STATE_ORG_HEADS:
-            return True
-        if place is not None and place.kind in ("demonym", "city") and end < len(texts):
-            # "Korean Central News Agency", "Turkish Airlines", "Paris Saint-Germain".
-            return texts[end][:1].isupper() and texts[-1].lower() in ORG_HEADS | _NAME_TAILS
+    if (end < len(texts) or start > 0) and head in ORG_HEADS and head not in STATE_ORG_HEADS:
+        return True  # "Biman Bangladesh Airlines"; not "U.S. Department of Agriculture"
+    if place.kind == "city" and end < len(texts) and head in _NAME_TAILS:
+        return True  # "Washington Post", "New York Times"
+    hyphenated = texts[end - 1]
     if (
-        surface == texts[end - 1].split("-")[0] != texts[end - 1]
-        and texts[end - 1].split("-", 1)[1][:1].isupper()
+        hyphenated.startswith(surface + "-")
+        and hyphenated[len(surface) + 1 : len(surface) + 2].isupper()
     ):
         return True  # "Agence France-Presse"
-    return place is not None and place.kind == "city" and _common_word(surface, run, text)
+    return place.kind == "city" and _common_word(surface, run, text)
+
+
+def _modifies_a_name(texts: list[str], end: int) -> bool:
+    """A demonym before another capitalised word that is no title ("Turkish President")."""
+    if end >= len(texts):
+        return False
+    following = texts[end].lower()
+    return following not in title_words() and following not in STATE_ORG_HEADS
 
 
 # Prefixes that leave the place they are joined to a place ("pro-Beijing", "anti-American").
@@ -133,7 +137,7 @@ def _language(run: Run) -> bool:
 
 
 # Words that end names of things other than places ("Washington Post", "New York Times").
-_NAME_TAILS = frozenset({"post", "times", "daily", "express", "mail", "herald", "airlines"})
+_NAME_TAILS = word_set("post times daily express mail herald airlines saint-germain")
 
 
 def _common_word(surface: str, run: Run, text: str) -> bool:

@@ -134,9 +134,7 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
         honorific = any(p in HONORIFICS for p in _title_word(texts[last_title]).split("-"))
         titled = True
         texts = texts[last_title + 1 :]
-    while texts and (
-        texts[0].lower() in STOPWORDS or texts[0] in places or _adverb(texts[0])
-    ):
+    while texts and (texts[0].lower() in STOPWORDS or texts[0] in places or _adverb(texts[0])):
         if _given_name_first(texts):
             break
         texts = texts[1:]
@@ -161,7 +159,7 @@ def _given_name_first(texts: list[str]) -> bool:
 
 
 def _adverb(word: str) -> bool:
-    """"Currently", "Getting" at a sentence start; not "Emily", "Kelly" or "Irving"."""
+    """ "Currently", "Getting" at a sentence start; not "Emily", "Kelly" or "Irving"."""
     return len(word) > 4 and word.endswith(("ly", "ing")) and word.lower() not in first_names()
 
 
