@@ -65,3 +65,8 @@ def test_large_file_refused_without_reading(tmp_path, monkeypatch):
 def test_missing_file(tmp_path):
     with pytest.raises(UnreadableFile, match="no such file"):
         read_file(tmp_path / "nothing.html")
+
+
+def test_gz_name_without_gzip_data():
+    with pytest.raises(UnreadableFile, match="not gzip"):
+        gunzip(b"<html><body>plain</body></html>")

@@ -76,6 +76,8 @@ def read_file(path: Path) -> bytes:
 def gunzip(data: bytes, limit: int | None = None) -> bytes:
     """Decompress gzip ``data``; refuse output over ``limit`` bytes (gzip bomb) or a cut file."""
     limit = config.MAX_INPUT_BYTES if limit is None else limit
+    if not data.startswith(GZIP_MAGIC):
+        raise UnreadableFile("named .gz but not gzip data")
     out = bytearray()
     rest = data
     try:
