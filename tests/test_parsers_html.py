@@ -115,3 +115,19 @@ def test_teaser_figures_for_other_pages_are_not_captions():
         ("Waves over the harbour wall.", "AP Photo/Jane Doe")
     ]
     assert not any("budget" in p for p in article.body)
+
+
+def test_json_ld_image_caption_with_credit():
+    ld = json.dumps({
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": "Fire in the hills",
+        "image": {"@type": "ImageObject", "url": "https://example.org/a.jpg",
+                  "caption": "Smoke rises over the hills on Sunday. (AP Photo/John Roe)"},
+    })  # fmt: skip
+    story = "<p>A wildfire spread across the hills on Sunday, forcing hundreds to leave.</p>" * 6
+    page = f"""<html><head><script type="application/ld+json">{ld}</script></head>
+      <body><h1>Fire in the hills</h1><article>{story}</article></body></html>"""
+    article = parse_html(page)
+    assert article.title == "Fire in the hills"
+    assert [(c.text, c.credit) for c in article.captions] == [
+        ("Smoke rises over the hills on Sunday.", "AP Photo/John Roe")
+    ]
