@@ -39,6 +39,8 @@ def test_bad_inputs_fail_one_by_one_and_the_others_are_printed(tmp_path, seed_pa
     (tmp_path / "broken.html").write_text(broken)
     latin = f"<html><body><h1>Brücke</h1><p>{'Die Bürger äußerten sich über die Brücke. ' * 12}"
     (tmp_path / "latin1.html").write_bytes(latin.encode("latin-1"))
+    french = f"<html><body><h1>Pont</h1><p>{'Le maire a dit: “On reconstruit l’été.” ' * 12}"
+    (tmp_path / "cp1252.html").write_bytes(french.encode("cp1252"))
 
     result = run_parse("--json", str(tmp_path), str(seed_path), str(tmp_path / "missing.html"))
 
@@ -58,13 +60,16 @@ def test_bad_inputs_fail_one_by_one_and_the_others_are_printed(tmp_path, seed_pa
 
     records = {json.loads(line)["path"].rsplit("/", 1)[-1]: json.loads(line)
                for line in result.stdout.splitlines()}  # fmt: skip
-    assert set(records) == {"good.html.gz", "broken.html", "latin1.html", seed_path.name}
+    assert set(records) == {
+        "good.html.gz", "broken.html", "latin1.html", "cp1252.html", seed_path.name
+    }  # fmt: skip
     keys = ["path", "id", "url", "source", "title", "standfirst", "authors", "published",
             "section", "language", "body", "captions", "persons", "countries",
             "organizations"]  # fmt: skip
     assert all(list(record) == keys for record in records.values())
     assert "The city council voted on Monday" in records["broken.html"]["body"]
     assert "Die Bürger äußerten sich über die Brücke." in records["latin1.html"]["body"]
+    assert "Le maire a dit: \"On reconstruit l'été.\"" in records["cp1252.html"]["body"]
     seed = records[seed_path.name]
     assert seed["captions"][1] == {"text": seed["captions"][1]["text"],
                                    "credit": "Francisco Seco / AP Photo"}  # fmt: skip
