@@ -79,7 +79,8 @@ def test_bad_inputs_fail_one_by_one_and_the_others_are_printed(tmp_path, seed_pa
 def test_readable_output_and_exit_code_zero(seed_path):
     result = run_parse(str(seed_path))
     assert result.returncode == 0, result.stderr
-    assert "Title:     Jens Stoltenberg: Nato stands with Turkey" in result.stdout
+    assert "Title:      Jens Stoltenberg: Nato stands with Turkey" in result.stdout
+    assert "Standfirst: Nato representatives met on Friday" in result.stdout
     assert "Caption: " in result.stdout and "[AP Photo/Francisco Seco]" in result.stdout
 
 

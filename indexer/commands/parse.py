@@ -38,7 +38,7 @@ def article_json(path: Path, article: Article) -> dict:
 
 def article_readable(path: Path, article: Article) -> str:
     """A human-readable rendering: metadata lines, then the text."""
-    lines = [f"== {path}", f"Title:     {article.title}"]
+    lines = [f"== {path}", f"Title:      {article.title}"]
     fields = [
         ("Standfirst", article.standfirst),
         ("Source", article.source),
@@ -51,8 +51,8 @@ def article_readable(path: Path, article: Article) -> str:
         ("Countries", ", ".join(article.countries)),
         ("Orgs", ", ".join(article.organizations)),
     ]
-    lines += [f"{label + ':':<11}{value}" for label, value in fields if value]
-    lines.append(f"Id:        {article.id}")
+    lines += [f"{label + ':':<12}{value}" for label, value in fields if value]
+    lines.append(f"Id:         {article.id}")
     lines.append("")
     lines += [paragraph + "\n" for paragraph in article.body]
     for caption in article.captions:
