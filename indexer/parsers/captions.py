@@ -114,8 +114,9 @@ def caption_line(line: str) -> Caption | None:
 # --- captions in HTML -------------------------------------------------------------------------
 
 # Class names are matched by whole token, by how the token ends: "caption",
-# "article__image-caption", "caption-text" and "captionText" name a caption; "caption-style--default" and
-# "f_caption_muted_videos_on" do not. XPath finds candidates cheaply, the patterns decide.
+# "article__image-caption", "caption-text" and "captionText" name a caption;
+# "caption-style--default" and "f_caption_muted_videos_on" do not. XPath finds candidates
+# cheaply, the patterns decide.
 _CAPTION_TOKEN = re.compile(r"caption(?:[-_]*text)?$", re.IGNORECASE)
 _CREDIT_TOKEN = re.compile(
     r"(?:credits?|copyright|photographer|attribution|image-source|photo-source)$", re.IGNORECASE
