@@ -57,6 +57,7 @@ _ADJECTIVE_TAILS = ("ed", "born", "style", "made", "wide", "free", "like", "winn
 _AGE = regex.compile(r",\s?\d{1,3},")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
 _MAX_NAME_WORDS = 5
+_SUFFIXES = word_set("jr sr ii iii iv")
 _NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
 
 
@@ -75,7 +76,10 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     alone = {run.texts[0] for run in runs if len(run.texts) == 1 and not run.sentence_start}
     mentions = []
     for run in runs:
-        parts, titled, honorific = _strip_titles(run.texts, run.before)
+        texts = run.texts
+        suffix = texts[-1:] if len(texts) > 2 and _is_suffix(texts[-1]) else []
+        # Checked without "Jr.", named with it.
+        parts, titled, honorific = _strip_titles(texts[: len(texts) - len(suffix)], run.before)
         if not parts or len(parts) > _MAX_NAME_WORDS or not _plausible(parts, lowercase):
             continue
         if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
@@ -84,12 +88,21 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
             parts = parts[1:]  # "University of Texas Arlington Amneh Jafari"
         if len(parts) >= 2:
             if _is_full_name(parts, run, titled, alone, lowercase):
-                mentions.append(Mention(run, tuple(parts), True))
+                mentions.append(Mention(run, tuple(parts + suffix), True))
         elif honorific and parts[0][0].isupper():
             mentions.append(Mention(run, tuple(parts), False))
         elif _given_name_alone(parts[0], run, lowercase):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
+
+
+def _is_suffix(word: str) -> bool:
+    return word.rstrip(".").lower() in _SUFFIXES
+
+
+def surname(parts: tuple[str, ...]) -> str:
+    """The last name word, a generational suffix left out ("King" of "Martin Luther King Jr.")."""
+    return parts[-2] if len(parts) > 2 and _is_suffix(parts[-1]) else parts[-1]
 
 
 def _given_name_alone(word: str, run: Run, lowercase: set[str]) -> bool:
@@ -229,12 +242,12 @@ def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:
     for mention in mentions:
         if mention.full:
             _add_name(names, mention.parts)
-    surnames = {parts[-1]: key for key, parts in names.items()}
+    surnames = {surname(parts): key for key, parts in names.items()}
     for key, parts in list(names.items()):
         east_asian = _EAST_ASIAN.fullmatch(" ".join(parts)) is not None
         if parts[0] in surnames and parts[0].lower() not in first_names() and not east_asian:
             del names[key]  # named after a person: "Warhol Polaroids", "Obama Foundation"
-    surnames = {parts[-1]: key for key, parts in names.items()}
+    surnames = {surname(parts): key for key, parts in names.items()}
     given = {parts[0] for parts in names.values()}
     for mention in mentions:
         if mention.given_only and (mention.parts[0] in given or mention.parts[0] in surnames):
@@ -254,7 +267,7 @@ def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:
 def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None:
     """One entry per person: "Recep Erdogan" and "Recep Tayyip Erdogan" are one."""
     for key, other in list(names.items()):
-        if other[-1] == parts[-1] and other[0] == parts[0]:
+        if surname(other) == surname(parts) and other[0] == parts[0]:
             if len(parts) > len(other):
                 del names[key]
                 names[" ".join(parts)] = parts
