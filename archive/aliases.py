@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS aliases (
 );
 CREATE INDEX IF NOT EXISTS aliases_group ON aliases (kind, group_key);
 """
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # A chain of merges longer than this is a loop made by hand; it stops there.
 _MAX_PIN_DEPTH = 20
 
@@ -65,8 +66,11 @@ def fold(name: str) -> str:
 
 
 def group_key(kind: str, name: str) -> str:
-    """The rule's key: first and last folded word for persons, the folded name otherwise."""
+    """The rule's key: first and last folded word for persons (a generational suffix such as
+    "Jr." left out), the folded name otherwise."""
     words = fold(name).split()
+    if kind == PERSON and len(words) > 2 and words[-1] in _SUFFIXES:
+        words = words[:-1]
     if kind == PERSON and len(words) > 1:
         return f"{words[0]} {words[-1]}"
     return " ".join(words)

@@ -29,6 +29,8 @@ def test_surname_seen_first_and_particles(table: AliasTable) -> None:
     assert table.canonical_person("Erdoğan") == "Erdoğan"
     assert table.canonical_person("Recep Tayyip Erdoğan") == "Recep Tayyip Erdoğan"
     assert table.canonical_person("Erdoğan") == "Recep Tayyip Erdoğan"
+    table.canonical_person("Martin Luther King Jr.")
+    assert table.canonical_person("Martin King") == "Martin Luther King Jr."
     table.canonical_person("Bashar al-Assad")
     assert table.canonical_person("Bashar Al Assad") == table.canonical_person("Bashar Assad")
 
