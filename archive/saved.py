@@ -39,10 +39,18 @@ CREATE TABLE IF NOT EXISTS feed_state (
     key TEXT PRIMARY KEY,
     etag TEXT NOT NULL,
     modified TEXT NOT NULL,
-    seen TEXT NOT NULL
+    seen TEXT NOT NULL,
+    stamp TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS feed_state_seen ON feed_state (seen);
 """
+
+
+@dataclass(frozen=True)
+class FeedState:
+    etag: str
+    modified: datetime
+    stamp: str
 
 
 class WrongDeleteKey(MorgueError):
@@ -198,22 +206,33 @@ class SavedSearches:
         with sqlitedb.write_transaction(self._conn):
             self._conn.execute("DELETE FROM saved_searches WHERE id = ?", (saved_id,))
 
-    def feed_modified(self, key: str, etag: str) -> datetime:
+    def feed_state(self, key: str) -> FeedState | None:
+        """The feed ``key`` as last built: ETag, change time, index state it came from."""
+        row = self._conn.execute(
+            "SELECT etag, modified, stamp FROM feed_state WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        return FeedState(row["etag"], datetime.fromisoformat(row["modified"]), row["stamp"])
+
+    def feed_modified(self, key: str, etag: str, stamp: str = "") -> datetime:
         """When the feed identified by ``key`` last changed to the content tagged ``etag``.
 
         The first time a content is seen counts as its change time, so a feed's Last-Modified
         moves forward whenever an article enters or leaves it, whatever that article's date.
+        ``stamp`` names the index state the content was computed from.
         """
         now = datetime.now(UTC).replace(microsecond=0)
         row = self._conn.execute(
-            "SELECT etag, modified, seen FROM feed_state WHERE key = ?", (key,)
+            "SELECT etag, modified, seen, stamp FROM feed_state WHERE key = ?", (key,)
         ).fetchone()
         if row is not None and row["etag"] == etag:
             seen = datetime.fromisoformat(row["seen"])
-            if now - seen > timedelta(days=1):
+            if now - seen > timedelta(days=1) or row["stamp"] != stamp:
                 with sqlitedb.write_transaction(self._conn):
                     self._conn.execute(
-                        "UPDATE feed_state SET seen = ? WHERE key = ?", (now.isoformat(), key)
+                        "UPDATE feed_state SET seen = ?, stamp = ? WHERE key = ?",
+                        (now.isoformat(), stamp, key),
                     )
             return datetime.fromisoformat(row["modified"])
         if row is not None:
@@ -222,8 +241,9 @@ class SavedSearches:
         stale = (now - timedelta(days=FEED_STATE_DAYS)).isoformat()
         with sqlitedb.write_transaction(self._conn):
             self._conn.execute(
-                "INSERT OR REPLACE INTO feed_state (key, etag, modified, seen) VALUES (?, ?, ?, ?)",
-                (key, etag, now.isoformat(), now.isoformat()),
+                "INSERT OR REPLACE INTO feed_state (key, etag, modified, seen, stamp)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (key, etag, now.isoformat(), now.isoformat(), stamp),
             )
             self._conn.execute("DELETE FROM feed_state WHERE seen < ?", (stale,))
         return now

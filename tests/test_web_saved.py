@@ -217,3 +217,21 @@ def test_ad_hoc_feed_for_any_search(client) -> None:
 
 def test_unknown_feed_token_is_404(client) -> None:
     assert client.get("/feeds/not-a-token.xml").status_code == 404
+
+
+def test_another_worker_answers_304_from_the_stored_state(make_app, client, archive_dir) -> None:
+    save(client)
+    url = feed_url(archive_dir)
+    etag = client.get(url).headers["ETag"]
+    other = make_app().test_client()  # a second process: its own, empty feed cache
+    assert other.get(url, headers={"If-None-Match": etag}).status_code == 304
+    open_index(archive_dir).upsert(
+        [
+            Article(
+                id="new", title="Port strike in Delfzijl", body=["A port strike."], countries=["NL"]
+            )
+        ]
+    )
+    changed = other.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "new" in [e.id for e in feedparser.parse(changed.data).entries]

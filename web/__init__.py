@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from web import errors, security, templating
+from web import errors, security, templating, timing
 from web.context import close_saved
 from web.routing import ArticleIdConverter
 from web.secret import load_secret_key
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (search, articles, saved, feeds, api):
         app.register_blueprint(module.bp)
     app.teardown_appcontext(close_saved)
+    timing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -1,18 +1,60 @@
-"""`python -m web [--host H] [--port N] [--data-dir D]`: serve an archive with waitress."""
+"""`python -m web [--host H] [--port N] [--data-dir D] [--workers W]`: serve an archive.
+
+waitress serves each process with threads; Python runs one thread at a time per process, so
+several worker processes share one listening socket to use every core (searches are CPU work).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
+import socket
 import sys
 from pathlib import Path
 
 import config
 
 THREADS = 8
+DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
+
+
+def _serve(sock: socket.socket, data_dir: Path) -> None:
+    from waitress import serve
+
+    from web import create_app
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(create_app({"DATA_DIR": data_dir}), sockets=[sock], threads=THREADS, ident="Morgue")
+
+
+def _run_workers(sock: socket.socket, data_dir: Path, workers: int) -> int:
+    """Fork the workers and wait; stopping the parent (Ctrl+C, SIGTERM) stops them all."""
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            _serve(sock, data_dir)
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        stop()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m web", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m web", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=config.HOST, help="address to listen on [%(default)s]")
     parser.add_argument("--port", type=int, default=config.PORT, help="port [%(default)s]")
     parser.add_argument(
@@ -21,29 +63,29 @@ def main(argv: list[str] | None = None) -> int:
         default=config.DATA_DIR,
         help="the archive's data folder [$MORGUE_DATA_DIR or ./data]",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help="server processes [one per core, at most 4: %(default)s]",
+    )
     args = parser.parse_args(argv)
     if args.data_dir.exists() and not args.data_dir.is_dir():
         print(f"{args.data_dir} is not a folder.", file=sys.stderr)
         return 2
-
-    from waitress import serve
-
-    from web import create_app
-
-    app = create_app({"DATA_DIR": args.data_dir})
-    print(
-        f"Morgue is serving {args.data_dir.resolve()} at http://{args.host}:{args.port}/",
-        flush=True,
-    )
-    print("Press Ctrl+C to stop.", flush=True)
     try:
-        serve(app, host=args.host, port=args.port, threads=THREADS, ident="Morgue")
+        sock = socket.create_server((args.host, args.port), backlog=1024)
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
-    return 0
+    data_dir = args.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"Morgue is serving {data_dir} at http://{args.host}:{args.port}/", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    if args.workers <= 1 or not hasattr(os, "fork"):
+        _serve(sock, data_dir)
+        return 0
+    return _run_workers(sock, data_dir, args.workers)
 
 
 if __name__ == "__main__":

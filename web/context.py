@@ -7,11 +7,13 @@ on teardown.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from urllib.parse import urlencode
 
 from flask import current_app, g, request, url_for
 
-from archive import ArticleIndex, open_index
+from archive import ArticleIndex, datadir, open_index
 from archive.results import SearchQuery
 from archive.saved import SavedSearches
 from web import params
@@ -19,6 +21,20 @@ from web import params
 
 def get_index() -> ArticleIndex:
     return open_index(current_app.config["DATA_DIR"])
+
+
+def index_stamp() -> str:
+    """Changes whenever the index does: a commit adds and removes files in the index folder.
+
+    Cheap enough to check on every request, and the same in every worker process, so that
+    caches (feeds) never serve an old index.
+    """
+    folder = datadir.index_dir(current_app.config["DATA_DIR"])
+    try:
+        state = f"{os.stat(folder).st_mtime_ns}:{sorted(os.listdir(folder))}"
+    except FileNotFoundError:
+        return ""
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()[:24]
 
 
 def get_saved() -> SavedSearches:

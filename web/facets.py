@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
 from archive.results import FACETS, Results, SearchQuery
 from web import params
 from web.names import FACET_SINGULAR, FACET_TITLES, value_label
 
-# Values shown before "show more".
+# Values shown before "show more", and listed at most (the filter box finds the others).
 SHOWN = 8
+LISTED = 20
 FILTER_PREFIX = "filter_"
 
 UrlFor = Callable[[SearchQuery], str]
@@ -47,6 +49,11 @@ class FacetView:
     def empty(self) -> bool:
         return not self.shown and not self.more
 
+    @property
+    def filterable(self) -> bool:
+        """Long lists get a filter box."""
+        return self.total_values > SHOWN or bool(self.filter_text)
+
 
 @dataclass
 class Chip:
@@ -69,44 +76,74 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _value_view(query: SearchQuery, name: str, value: str, count: int | None, url_for: UrlFor):
+class ToggleUrls:
+    """The URLs that select or exclude one value, built cheaply: for a value in neither list
+    (nearly all of them) the parameter is appended to the search's first-page URL, which gives
+    the same search as :func:`params.toggle_include`; only the few chosen values rebuild it."""
+
+    def __init__(self, query: SearchQuery, url_for: UrlFor) -> None:
+        self.query = query
+        self.url_for = url_for
+        first_page = url_for(replace(query, page=1))
+        self.prefix = first_page + ("&" if "?" in first_page else "?")
+
+    def _chosen(self, name: str, value: str) -> bool:
+        return value in self.query.include.get(name, ()) or value in self.query.exclude.get(
+            name, ()
+        )
+
+    def include(self, name: str, value: str) -> str:
+        if self._chosen(name, value):
+            return self.url_for(params.toggle_include(self.query, name, value))
+        return self.prefix + urlencode({params.PARAM_OF[name]: value})
+
+    def exclude(self, name: str, value: str) -> str:
+        if self._chosen(name, value):
+            return self.url_for(params.toggle_exclude(self.query, name, value))
+        return self.prefix + urlencode({params.EXCLUDE_PREFIX + params.PARAM_OF[name]: value})
+
+
+def _value_view(urls: ToggleUrls, name: str, value: str, count: int | None) -> FacetValueView:
+    query = urls.query
     return FacetValueView(
         value=value,
         label=value_label(name, value),
         count=count,
         selected=value in query.include.get(name, ()),
         excluded=value in query.exclude.get(name, ()),
-        toggle_url=url_for(params.toggle_include(query, name, value)),
-        exclude_url=url_for(params.toggle_exclude(query, name, value)),
+        toggle_url=urls.include(name, value),
+        exclude_url=urls.exclude(name, value),
     )
 
 
-def facet_view(results: Results, name: str, url_for: UrlFor, filter_text: str = "") -> FacetView:
-    """One facet: selected values first, then the others by count, then the excluded ones."""
+def _matches(name: str, value: str, wanted: str) -> bool:
+    return wanted in _fold(value) or wanted in _fold(value_label(name, value))
+
+
+def facet_view(results: Results, name: str, urls: ToggleUrls, filter_text: str = "") -> FacetView:
+    """One facet: selected values first, then the others by count, then the excluded ones.
+
+    At most :data:`LISTED` values are listed (:data:`SHOWN` of them before "show more"); the
+    filter box searches all the values the archive counted.
+    """
     query = results.query
-    counted = results.facets.get(name, [])
+    counted = [(v.value, v.count) for v in results.facets.get(name, [])]
     chosen = set(query.include.get(name, ()))
-    selected = [
-        _value_view(query, name, v.value, v.count, url_for) for v in counted if v.value in chosen
-    ]
-    others = [
-        _value_view(query, name, v.value, v.count, url_for)
-        for v in counted
-        if v.value not in chosen
-    ]
-    excluded = [_value_view(query, name, v, None, url_for) for v in query.exclude.get(name, ())]
-    total = len(selected) + len(others) + len(excluded)
-    if filter_text.strip():
-        wanted = _fold(filter_text.strip())
-        shown = [
-            v
-            for v in (*selected, *others, *excluded)
-            if wanted in _fold(v.label) or wanted in _fold(v.value)
-        ]
-        more = []
-    else:
-        room = max(SHOWN - len(selected), 0)
-        shown, more = [*selected, *others[:room], *excluded], others[room:]
+    excluded = [(v, None) for v in query.exclude.get(name, ())]
+    total = len(counted) + len(excluded)
+    wanted = _fold(filter_text.strip())
+    if wanted:
+        counted = [(v, c) for v, c in counted if _matches(name, v, wanted)]
+        excluded = [(v, c) for v, c in excluded if _matches(name, v, wanted)]
+    selected = [(v, c) for v, c in counted if v in chosen]
+    others = [(v, c) for v, c in counted if v not in chosen][: max(LISTED - len(selected), 0)]
+    room = len(others) if wanted else max(SHOWN - len(selected), 0)
+
+    def views(pairs):
+        return [_value_view(urls, name, value, count) for value, count in pairs]
+
+    shown = views([*selected, *others[:room], *excluded])
+    more = views(others[room:])
     param = params.PARAM_OF[name]
     return FacetView(
         name=name,
@@ -153,8 +190,9 @@ def chips(query: SearchQuery, url_for: UrlFor) -> list[Chip]:
 
 def sidebar(results: Results, url_for: UrlFor, filters: dict[str, str]) -> Sidebar:
     """All facets of a result page; ``filters`` maps a facet's filter parameter to its text."""
+    urls = ToggleUrls(results.query, url_for)
     facets = [
-        facet_view(results, name, url_for, filters.get(FILTER_PREFIX + params.PARAM_OF[name], ""))
+        facet_view(results, name, urls, filters.get(FILTER_PREFIX + params.PARAM_OF[name], ""))
         for name in FACETS
     ]
     return Sidebar(facets=facets, chips=chips(results.query, url_for))

@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, render_template, request
 from archive import search as search_archive
 from archive.results import SORTS, Hit, Results, SearchQuery
 from web import params
-from web.context import get_index, query_string, request_search, search_url
+from web.context import get_index, request_search, search_url
 from web.datechart import date_chart
-from web.facets import FILTER_PREFIX, sidebar
+from web.facets import FILTER_PREFIX, ToggleUrls, sidebar
 from web.names import value_label
 
 bp = Blueprint("search", __name__)
@@ -48,25 +48,21 @@ def _url(query: SearchQuery) -> str:
     return search_url(query)
 
 
-def _chips(query: SearchQuery, facet: str, values: list[str]) -> list[EntityChip]:
-    chosen = query.include.get(facet, ())
+def _chips(urls: ToggleUrls, facet: str, values: list[str]) -> list[EntityChip]:
+    chosen = urls.query.include.get(facet, ())
     return [
-        EntityChip(
-            value_label(facet, v),
-            _url(params.toggle_include(query, facet, v)),
-            v in chosen,
-        )
+        EntityChip(value_label(facet, v), urls.include(facet, v), v in chosen)
         for v in values[:HIT_CHIPS]
     ]
 
 
 def hit_views(results: Results) -> list[HitView]:
-    query = results.query
+    urls = ToggleUrls(results.query, _url)
     return [
         HitView(
             hit,
-            _chips(query, "persons", hit.persons),
-            _chips(query, "countries", hit.countries),
+            _chips(urls, "persons", hit.persons),
+            _chips(urls, "countries", hit.countries),
         )
         for hit in results.hits
     ]
@@ -127,7 +123,6 @@ def search():
     query = request_search()
     results = search_archive(get_index(), query)
     filters = {k: v for k, v in request.args.items() if k.startswith(FILTER_PREFIX)}
-    qs = query_string(replace(query, page=1))
     return render_template(
         "search.html",
         query=query,
@@ -145,5 +140,4 @@ def search():
         feed_url=search_url(replace(query, page=1), "feeds.search_feed"),
         api_url=search_url(query, "api.search"),
         first_page_url=_url(replace(query, page=1)),
-        query_string=qs,
     )

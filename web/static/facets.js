@@ -1,10 +1,9 @@
-// Progressive enhancement: facet filter boxes filter their list as you type (without JS they
-// submit a GET form and the server filters). Nothing else depends on this script.
+// Progressive enhancement: facet filter boxes filter the listed values as you type; Enter (or,
+// without JavaScript, the Filter button) asks the server, which searches every counted value.
 document.documentElement.classList.add("js");
 document.querySelectorAll("[data-facet]").forEach(function (facet) {
   var input = facet.querySelector("[data-facet-filter]");
   if (!input) return;
-  var form = input.form;
   var items = Array.prototype.slice.call(facet.querySelectorAll(".fv"));
   var more = facet.querySelector("details.more");
   function fold(text) {
@@ -17,8 +16,5 @@ document.querySelectorAll("[data-facet]").forEach(function (facet) {
       var label = item.querySelector(".fv-label");
       item.hidden = wanted !== "" && fold(label ? label.textContent : "").indexOf(wanted) < 0;
     });
-  });
-  form.addEventListener("submit", function (event) {
-    if (!input.defaultValue) event.preventDefault();
   });
 });
