@@ -93,13 +93,13 @@ def test_article_in_graph_list_and_nested_main_entity() -> None:
 def test_malformed_json_ld_does_not_crash_and_meta_tags_still_count() -> None:
     head = (
         _ld('{"@type": "NewsArticle", "headline": "Broken"')  # cut off
-        + _ld('{"@type": "NewsArticle", "headline": "Trailing", "author": "Jo Park",}')
+        + _ld('{"@type": "NewsArticle", "headline": "Trailing", "author": "Jos&#xE9; Park",}')
         + _ld("<!-- not json at all -->")
         + '<meta property="article:published_time" content="2022-03-04T10:00:00Z">'
     )
     meta = extract_metadata(parse_tree(_html(head)))
     assert meta.title == "Trailing"  # the trailing comma is forgiven
-    assert meta.authors == ["Jo Park"]
+    assert meta.authors == ["José Park"]  # HTML entities inside JSON-LD strings are decoded
     assert meta.published == datetime(2022, 3, 4, 10, tzinfo=UTC)
 
 
@@ -182,6 +182,16 @@ def test_site_name_suffix_is_stripped_from_titles(
         (["Por Ana Lima y Joe Bloggs"], ["Ana Lima", "Joe Bloggs"]),
         (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
         (["Jane Doe | Daily Example"], ["Jane Doe"]),
+        (["José Volta e Pinto"], ["José Volta e Pinto"]),  # one person, "e" inside the name
+        (["Ana Lima e João Silva"], ["Ana Lima", "João Silva"]),
+        (["Ani DiFranco, ANI"], ["Ani DiFranco"]),
+        (["AP Foto/Martin Meissner", "MrSadiq.info"], ["Martin Meissner"]),
+        (["Text: Maria Silva"], ["Maria Silva"]),
+        (["The Water Coolest", "Syrian defense ministries"], []),
+        (
+            ["Mike Wuerthele and Malcolm Owen Monday, November 18, 2019"],
+            ["Mike Wuerthele", "Malcolm Owen"],
+        ),
     ],
 )
 def test_author_names_are_cleaned(bylines: list[str], expected: list[str]) -> None:

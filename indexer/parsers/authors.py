@@ -14,21 +14,25 @@ from indexer.parsers.text_norm import clean_spaces
 _PREFIX = re.compile(
     r"^(?:[^\W\d_]+\s+){0,2}?by\s*[:\-]?\s+"  # "By", "Written by", "Analysis by"
     r"|^(?:from|por|par|von|door|av|af|от|автор)\s*[:\-]?\s+"
-    r"|^[^\W\d_]+\s*:\s*",  # a label: "Author:", "Text:", "Texto:", "Текст:"
+    r"|^[^\W\d_]+\s*[:：]\s*",  # a label: "Author:", "Text:", "Texto:", "Текст:"
     re.IGNORECASE,
 )
+_SEPARATORS = re.compile(r"\s*[,;|/•·&]\s*")
 # Conjunctions only in lower case: "Jane E. Doe" keeps her initial.
-_SEPARATORS = re.compile(r"\s*[,;|/•·&]\s*|\s+(?:and|AND|und|et|y|e|en|и|og|och)\s+")
-_URL_OR_HANDLE = re.compile(r"^(?:https?:|www\.|@)|\.(?:com|org|net|co\.\w+)\b|@\w+\.", re.I)
+_CONJUNCTIONS = re.compile(r"\s+(?:and|AND|und|et|y|e|en|и|og|och)\s+")
+_URL_OR_HANDLE = re.compile(r"^(?:https?:|www\.|@)|\w\.[a-z]{2,6}(?:/|$)|@\w+\.", re.I)
 # Words that name a role, a desk or an organisation rather than a person.
 _NOT_A_PERSON = re.compile(
     r"\b(?:staff|desk|team|editors?|editorial|newsroom|reporters?|correspondents?|writers?|"
     r"contributors?|columnist|journalist|bureau|agency|agencies|news|press|media|online|"
-    r"admin(?:istrator)?|redac(?:ción|tion)|redaktion|editor-in-chief|guest|updated|published|"
-    r"wire|service|associated|reuters|afp|dpa|efe|tass|ria|xinhua|bloomberg|times|post|daily|"
-    r"гость|редакция|sport|business)\b",
+    r"admin(?:istrator)?|redac\w*|redaç\w*|redaz\w*|redaktion|guest|updated|published|"
+    r"foto|photos?|group|sputnik|interfax|anadolu|kyodo|yonhap|bernama|today|wire|service|"
+    r"associated|reuters|xinhua|bloomberg|times|post|daily|гость|редакция|sport|business)\b"
+    r"|기자|記者",
     re.IGNORECASE,
 )
+# Agencies by their initials, in capitals only ("Ani" and "Ria" are also first names).
+_AGENCY = re.compile(r"\b(?:AP|AFP|ANI|ANSA|APA|DPA|EFE|IANS|PTI|RIA|TASS|UNI)\b")
 _TRAILING_WEEKDAY = re.compile(r"\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.*$", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+")
@@ -53,7 +57,7 @@ def _site_words(site_names: list[str]) -> set[str]:
 
 def _is_person(name: str, site_words: set[str]) -> bool:
     """A plausible personal name: letters, a few words, not a handle, role, agency or the site."""
-    if not _HAS_LETTER.search(name) or any(ch.isdigit() for ch in name):
+    if not _HAS_LETTER.search(name) or any(ch.isdigit() or ch in "()[]" for ch in name):
         return False
     if _URL_OR_HANDLE.search(name) or len(name.split()) > _MAX_WORDS:
         return False
@@ -64,7 +68,9 @@ def _is_person(name: str, site_words: set[str]) -> bool:
         return False
     if any(word[0].islower() and word not in _PARTICLES for word in name.split()):
         return False  # "defense ministries": names are capitalised (in scripts that have case)
-    return not _NOT_A_PERSON.search(name)
+    if words[0] == "the":
+        return False  # "The Water Coolest": a publication
+    return not _NOT_A_PERSON.search(name) and not _AGENCY.search(name)
 
 
 def _without_weekday(name: str) -> str:
@@ -72,11 +78,17 @@ def _without_weekday(name: str) -> str:
     return _TRAILING_WEEKDAY.sub("", name)
 
 
+def _split_conjunction(part: str) -> list[str]:
+    """ "Ana Lima e João Silva" is two people; "José Volta e Pinto" is one (a one-word side)."""
+    pieces = _CONJUNCTIONS.split(part)
+    return pieces if all(len(piece.split()) >= 2 for piece in pieces) else [part]
+
+
 def split_byline(byline: str) -> list[str]:
     """The parts of one byline string ("By Jane Doe and John Roe" → two names), uncleaned."""
-    text = clean_spaces(byline).strip(" .:-–—")
-    text = _PREFIX.sub("", text)
-    return [part.strip(" .:-–—()") for part in _SEPARATORS.split(text) if part.strip(" .:-–—()")]
+    text = _PREFIX.sub("", clean_spaces(byline).strip(" .:-–—"))
+    parts = [piece for part in _SEPARATORS.split(text) for piece in _split_conjunction(part)]
+    return [part.strip(" .:-–—") for part in parts if part.strip(" .:-–—")]
 
 
 def clean_authors(

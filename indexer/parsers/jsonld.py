@@ -7,6 +7,7 @@ HTML comments around them). We read what we can and never fail on a broken block
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -88,7 +89,7 @@ def first_of_type(objects: list[dict], *names: str) -> dict | None:
 def text_values(value: object) -> list[str]:
     """Strings from a JSON-LD value: a string, a ``{"name": …}`` object, or a list of either."""
     if isinstance(value, str):
-        return [value]
+        return [html.unescape(value) if "&" in value else value]  # "Jos&#xE9;" in some CMSs
     if isinstance(value, dict):
         return text_values(value.get("name") or value.get("@value"))
     if isinstance(value, list):

@@ -132,6 +132,11 @@ def _parsely_page(tags: dict[str, list[str]]) -> dict:
     return {}
 
 
+def _spaced_text(element: HtmlElement) -> str:
+    """The text of a byline-like element with its children kept apart ("Jeff Foust</a>Monday")."""
+    return clean_spaces(" ".join(element.itertext()))
+
+
 def _microdata(tree: HtmlElement) -> dict[str, list[str]]:
     """Values of the microdata properties we read, in one pass over the page.
 
@@ -143,7 +148,7 @@ def _microdata(tree: HtmlElement) -> dict[str, list[str]]:
         names = element.xpath('.//*[@itemprop="name"]')
         source = names[0] if names else element
         value = clean_spaces(
-            source.get("content") or source.get("datetime") or source.text_content() or ""
+            source.get("content") or source.get("datetime") or _spaced_text(source)
         )
         if value:
             values[element.get("itemprop")].append(value)
@@ -284,7 +289,7 @@ def _authors(src: _Sources, site_names: list[str]) -> list[str]:
         [value for key in _META_AUTHOR for value in src.tags.get(key, [])],
         text_values(src.parsely.get("author")),
         src.micro["author"],
-        [clean_spaces(a.text_content()) for a in src.tree.xpath('//a[@rel="author"]')],
+        [_spaced_text(a) for a in src.tree.xpath('//a[@rel="author"]')],
     ]
     for values in sources:
         names = clean_authors(values, site_names)
@@ -299,7 +304,7 @@ def _byline_texts(tree: HtmlElement) -> list[str]:
     """Short texts of the first innermost elements whose class says byline or author."""
     texts = []
     for element in tree.xpath(_BYLINE_ELEMENTS):
-        text = clean_spaces(" ".join(element.itertext()))  # "Jeff Foust</a>Monday" stays apart
+        text = _spaced_text(element)
         if 0 < len(text) <= _MAX_BYLINE_CHARS:
             texts.append(text)
             if len(texts) == _MAX_BYLINES:
