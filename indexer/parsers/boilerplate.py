@@ -50,7 +50,9 @@ _NOTICE = re.compile(
       | (?:sign\s+up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|e-?mail|channel|today)
       | get\s+the\s+latest\b.{0,60}\b(?:inbox|newsletters?)
       | click\s+here\s+to\s+(?:subscribe|sign\s+up|get|download|read)
-      | follow\s+(?:us|@?\w+(?:\s+\w+){0,6})\s+on\s+(?:twitter|facebook|instagram)
+      | (?:you\s+can\s+(?:also\s+)?)?follow\s+(?:us|@?\w+(?:\s+\w+){0,6})\s+on\s+
+        (?:twitter|facebook|instagram)
+      | (?:do\s+you\s+have|have|got)\s+a\s+(?:story\s+|news\s+)?tip\?
       | loading\s+comments
       | (?:\d+\s+)?comments?\s*$
       | (?:top\s+rated\s+|all\s+|show\s+|view\s+)comments?
