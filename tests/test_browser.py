@@ -99,6 +99,7 @@ def test_search_facets_save_and_feed(base_url: str, browser: Browser) -> None:
     expect(page.locator(".chip-not")).to_contain_text(country)
     for hit_countries in page.locator(".hit .entities").all_inner_texts():
         assert country not in hit_countries
+    page.screenshot(path=str(ARTIFACTS / "search-filtered.png"), full_page=True)
 
     # Save the search and open its feed.
     page.get_by_label("Save this search as").fill("Port people")
