@@ -214,11 +214,13 @@ class OriginalStore:
                 status=row["status"],
             )
 
-    def indexed_digests(self) -> dict[str, tuple[str, str]]:
-        """``digest -> (overrides key, article id)`` of every original whose article is
-        committed: what a re-run of ``add`` can skip."""
+    def committed(self) -> dict[str, tuple[str, str]]:
+        """``digest -> (overrides key, article id)`` of every original that went into the index
+        (and may since have been superseded by a newer version): what a re-run of ``add`` skips,
+        so that re-adding a folder holding two versions of one article changes nothing."""
         rows = self.conn.execute(
-            "SELECT digest, overrides, article_id FROM originals WHERE status = 'indexed'"
+            "SELECT digest, overrides, article_id FROM originals"
+            " WHERE status IN ('indexed', 'superseded')"
         )
         return {digest: (overrides, article_id) for digest, overrides, article_id in rows}
 

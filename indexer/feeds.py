@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,9 @@ from indexer.ingest import Input, read_original, size_text
 # An entry's own content counts as the full article from this many characters of text; below
 # that it is a teaser ("Read more…") and the linked page is fetched instead.
 FULL_CONTENT_MIN_CHARS = 1000
+
+# Linked pages fetched at the same time (from one feed, usually one site: stay polite).
+PAGE_FETCHES_AT_ONCE = 4
 
 _TAGS = re.compile(r"<[^>]+>")
 _CHUNK = 64 * 1024
@@ -80,7 +84,7 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
         with urllib.request.urlopen(request, timeout=timeout) as r:
             body = _read_limited(r, deadline)
             if r.headers.get("Content-Encoding", "").lower() == "gzip":
-                body = _gunzip_limited(body)
+                body = _gunzip_limited(body, r.geturl())
             return Fetched(
                 url=r.geturl(),
                 status=r.status,
@@ -92,7 +96,8 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return Fetched(url=url, status=304, etag=etag, last_modified=last_modified)
-        raise UnreadableFile(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
+        reason = str(exc.reason).splitlines()[0] if exc.reason else ""  # urllib's run 3 lines
+        raise UnreadableFile(f"{url}: the server answered HTTP {exc.code} {reason}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             raise _timed_out(url) from None
@@ -125,14 +130,15 @@ def _read_limited(response, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _gunzip_limited(body: bytes) -> bytes:
+def _gunzip_limited(body: bytes, url: str) -> bytes:
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
         data = inflater.decompress(body, config.FETCH_MAX_BYTES + 1)
     except zlib.error:
-        raise UnreadableFile("the server sent broken gzip data") from None
+        raise UnreadableFile(f"{url}: the server sent broken gzip data") from None
     if len(data) > config.FETCH_MAX_BYTES:
-        raise UnreadableFile(f"larger than the limit of {size_text(config.FETCH_MAX_BYTES)}")
+        limit = size_text(config.FETCH_MAX_BYTES)
+        raise UnreadableFile(f"{url}: larger than the limit of {limit} once unpacked")
     return data
 
 
@@ -287,13 +293,22 @@ def entry_page(entry, feed_title: str, content: str, published: datetime | None)
 
 def collect(target: str, state: FeedState) -> FeedRun:
     """A feed's new entries as inputs; an entry whose page cannot be fetched becomes a problem
-    (and stays unseen, so the next run tries it again)."""
+    (and stays unseen, so the next run tries it again). Linked pages are fetched a few at a
+    time: one slow server must not make a long feed take minutes."""
     run, entries = read_feed(target, state)
-    for entry in entries:
+
+    def prepare(entry) -> Input | UnreadableFile:
         try:
-            run.inputs[entry_id(entry)] = entry_input(entry, run.title, fetch)
+            return entry_input(entry, run.title, fetch)
         except UnreadableFile as exc:
-            run.problems.append(str(exc))
+            return exc
+
+    with ThreadPoolExecutor(max_workers=PAGE_FETCHES_AT_ONCE) as threads:
+        for entry, answer in zip(entries, threads.map(prepare, entries), strict=True):
+            if isinstance(answer, UnreadableFile):
+                run.problems.append(str(answer))
+            else:
+                run.inputs[entry_id(entry)] = answer
     return run
 
 

@@ -17,6 +17,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing import get_context
@@ -121,6 +122,31 @@ def _init_worker(data_dir: Path, skip: dict[str, str], in_child: bool) -> None:
     _worker_skip = skip
 
 
+class _TooSlow(BaseException):
+    """Raised by the timer in a parse that ran too long. A BaseException, so that the
+    extraction libraries' own ``except Exception`` cannot swallow it."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with _TooSlow after ``seconds`` (a page of 200,000 tags or one 3 MB word
+    keeps the extraction libraries busy for minutes). Only the main thread gets signals."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _prepare(item: Input) -> _Prepared:
     """Read, skip if already committed, parse, extract entities, store the original."""
     assert _worker_store is not None
@@ -138,8 +164,14 @@ def _prepare(item: Input) -> _Prepared:
             digest = item.digest
         if _worker_skip.get(digest) == overrides_key(item.overrides):
             return _Prepared(digest)
-        article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
-        article = extract_entities(apply_overrides(article, item.overrides))
+        with _time_limit(config.PARSE_TIME_LIMIT_SECONDS):
+            article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
+            article = extract_entities(apply_overrides(article, item.overrides))
+    except _TooSlow:
+        return _Prepared(
+            error=f"not parsed within {config.PARSE_TIME_LIMIT_SECONDS:g} s"
+            " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?"
+        )
     except MorgueError as exc:
         return _Prepared(error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the other 9,999
@@ -281,11 +313,11 @@ class _Batcher:
 def committed_digests(store: OriginalStore, index: ArticleIndex) -> dict[str, str]:
     """``digest -> overrides key`` of originals whose article is really in the index, so that a
     re-run skips them; after the index was lost, nothing is skipped."""
-    rows = store.indexed_digests()
+    rows = store.committed()
     if not rows:
         return {}
-    article_ids = {article_id for _, article_id in rows.values()}
-    present = article_ids if index.count() == len(article_ids) else index.ids()
+    in_index = store.indexed_article_ids()
+    present = in_index if index.count() == len(in_index) else index.ids()
     return {
         digest: overrides
         for digest, (overrides, article_id) in rows.items()

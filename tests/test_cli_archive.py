@@ -89,6 +89,8 @@ def test_the_same_page_from_two_files_is_one_article(
     assert code == 0
     assert out.strip() == "Added 1, updated 1."
     assert open_index(data_dir).count() == 1
+    code, out, _ = run_indexer("add", folder, "--data-dir", data_dir)
+    assert (code, out.strip()) == (0, "Unchanged 2.")  # no flip-flop between the two versions
 
 
 def test_re_adding_a_changed_page_updates_it(

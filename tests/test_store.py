@@ -78,7 +78,7 @@ def test_statuses_follow_indexing_updates_and_removal(tmp_path: Path) -> None:
     old = store.put(b"<p>version one</p>", origin="story.html", kind="html")
     other = store.put(b"plain text story", origin="other.txt", kind="text")
     store.mark_indexed([old, other], ["https://example.org/story", "sha256:abc"])
-    assert store.indexed_digests() == {
+    assert store.committed() == {
         old: ("{}", "https://example.org/story"),
         other: ("{}", "sha256:abc"),
     }
@@ -89,6 +89,7 @@ def test_statuses_follow_indexing_updates_and_removal(tmp_path: Path) -> None:
     statuses = {r.digest: r.status for r in store.records()}
     assert statuses == {old: "superseded", new: "indexed", other: "indexed"}
     assert store.indexed_article_ids() == {"https://example.org/story", "sha256:abc"}
+    assert set(store.committed()) == {old, new, other}  # a superseded version stays committed
 
     assert store.mark_removed("sha256:abc") == 1
     assert [r.digest for r in store.records(["indexed", "pending"])] == [new]
