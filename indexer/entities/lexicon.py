@@ -1,6 +1,6 @@
 """Word lists the entity rules rely on, loaded once per process.
 
-First names come from Faker's person providers (about 80 locales, MIT licence): a broad,
+First and family names come from Faker's person providers (about 80 locales, MIT licence): a broad,
 maintained, international list, so the rules do not depend on a list written for one corpus.
 Title words come from nameparser (LGPL-2.1) plus news roles it lacks. The short closed-class
 lists below (function words, organisation and place heads) are English grammar, not data.
@@ -72,7 +72,8 @@ ORG_HEADS = word_set(
     observer telegraph examiner inquirer courier globe mirror bulletin dispatch monitor
     publishing publishers
     laboratory laboratories lab labs academy conference summit prize award awards festival
-    games cup championship program programme initiative campaign fc tech paper nations co"""
+    games cup championship program programme initiative campaign fc tech paper nations co
+    administration cross"""
 )
 
 # Last words of names of events, laws, works and things ("Winter Olympics", "Second Amendment").
@@ -81,7 +82,8 @@ THING_HEADS = word_set(
     paralympics convention carnival exhibition expo show series month week day year prize cup
     trophy tournament study report survey index system gallery collection collections base
     complex shelf experience nutrition disorders soup clouds underground image photo picture
-    file video wikipedia wikinews finals democrats republicans liberals conservatives socialists
+    file video wikipedia wikinews finals average industrial election elections referendum
+    family democrats republicans liberals conservatives socialists
     cyclone hurricane typhoon storm"""
 )
 
@@ -96,7 +98,7 @@ PLACE_HEADS = word_set(
     """street st road rd avenue ave boulevard square bridge river lake mount mountain
     mountains island islands falls park hall stadium arena airport station tower palace
     castle cathedral temple mosque valley bay beach coast county province state region city
-    district desert sea ocean gulf strait canal memorial building plaza jail prison"""
+    district desert sea ocean gulf strait canal memorial building plaza jail prison arch"""
 )
 
 # Name particles that may sit inside a name in lower case ("Patrizia d'Ettorre", "van Gogh").
@@ -109,20 +111,29 @@ PARTICLES = word_set(
 @cache
 def first_names() -> frozenset[str]:
     """Lower-cased first names from every Faker person provider (Latin script only)."""
+    names = _faker_names(("first_names", "first_names_male", "first_names_female"))
+    return frozenset(names - STOPWORDS - title_words() - ORG_HEADS - PLACE_HEADS)
+
+
+def _faker_names(attributes: tuple[str, ...]) -> set[str]:
     names: set[str] = set()
     for module_info in pkgutil.iter_modules(faker.providers.person.__path__):
         module = importlib.import_module(f"faker.providers.person.{module_info.name}")
         provider = getattr(module, "Provider", None)
-        for attr in ("first_names", "first_names_male", "first_names_female"):
+        for attr in attributes:
             value = provider.__dict__.get(attr) if provider else None
             if isinstance(value, dict):
                 value = value.keys()
             if not isinstance(value, (list, tuple, set, frozenset, type({}.keys()))):
                 continue
-            for name in value:
-                if len(name) > 1 and _latin(name):
-                    names.add(name.lower())
-    return frozenset(names - STOPWORDS - title_words() - ORG_HEADS - PLACE_HEADS)
+            names.update(name.lower() for name in value if len(name) > 1 and _latin(name))
+    return names
+
+
+@cache
+def last_names() -> frozenset[str]:
+    """Lower-cased family names from every Faker person provider (Latin script only)."""
+    return frozenset(_faker_names(("last_names",)))
 
 
 @cache

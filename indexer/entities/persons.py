@@ -32,6 +32,7 @@ from indexer.entities.lexicon import (
     STOPWORDS,
     THING_HEADS,
     first_names,
+    last_names,
     title_words,
     word_set,
 )
@@ -58,6 +59,9 @@ _AGE = regex.compile(r",\s?\d{1,3},")
 _INITIAL = regex.compile(r"(?:\p{Lu}\.)+|\p{Lu}")
 _MAX_NAME_WORDS = 5
 _SUFFIXES = word_set("jr sr ii iii iv")
+_COMPASS = word_set("north south east west northern southern eastern western central")
+# Given names that are also the Arabic article ("Al Gore" but "Al Jazeera", "Al Qaeda").
+_ARTICLE_NAMES = word_set("al el")
 _NOT_NAME_ENDS = ORG_HEADS | PLACE_HEADS | THING_HEADS | STOPWORDS
 
 
@@ -84,16 +88,20 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
             continue
         if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
             parts = parts[-2:]  # "Pan-democrat Lam Cheuk-ting"
-        if len(parts) > 2 and parts[0] in city_names():
-            parts = parts[1:]  # "University of Texas Arlington Amneh Jafari"
+        if len(parts) > 2 and parts[0] in city_names() and _not_a_given_name(parts[0], parts[1]):
+            parts = parts[1:]  # "Washington Chris Gregoire"; not "George W. Bush"
         if len(parts) >= 2:
             if _is_full_name(parts, run, titled, alone, lowercase):
                 mentions.append(Mention(run, tuple(parts + suffix), True))
-        elif honorific and parts[0][0].isupper():
+        elif honorific and parts[0][0].isupper() and parts[0].lower() not in lowercase:
             mentions.append(Mention(run, tuple(parts), False))
         elif _given_name_alone(parts[0], run, lowercase):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
+
+
+def _not_a_given_name(word: str, following: str) -> bool:
+    return word.lower() not in first_names() or following.lower() in first_names()
 
 
 def _is_suffix(word: str) -> bool:
@@ -141,13 +149,23 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
     titled = honorific or (role in titles and role not in STOPWORDS)
     last_title = -1
     for index, word in enumerate(texts[:-1]):  # a title word at the end is a surname ("Baker")
-        if _title_word(word) in titles or any(p in titles for p in word.lower().split("-")[1:]):
+        bare = _title_word(word)
+        if (
+            bare in titles
+            or bare.removesuffix("s") in titles  # "Suspects Mancao"
+            or any(p in titles for p in bare.split("-")[1:])
+        ):
             last_title = index
     if last_title >= 0:
         honorific = any(p in HONORIFICS for p in _title_word(texts[last_title]).split("-"))
         titled = True
         texts = texts[last_title + 1 :]
-    while texts and (texts[0].lower() in STOPWORDS or texts[0] in places or _adverb(texts[0])):
+    while texts and (
+        texts[0].lower() in STOPWORDS
+        or texts[0].lower() in _COMPASS
+        or texts[0] in places
+        or _adverb(texts[0])
+    ):
         if _given_name_first(texts):
             break
         texts = texts[1:]
@@ -189,8 +207,11 @@ def _name_like(words: list[str]) -> bool:
 def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     """Rejects names of organisations, places, events and runs made of ordinary words."""
     places = gazetteer()
-    if parts[-1].lower() in _NOT_NAME_ENDS or " ".join(parts) in places:
-        return False
+    joined = " ".join(parts)
+    if parts[-1].lower() in _NOT_NAME_ENDS or joined in places or joined in city_names():
+        return False  # "… Airlines", "Santa Clara"
+    if parts[0].lower() in _ARTICLE_NAMES and parts[-1].lower() not in last_names():
+        return False  # "Al Jazeera"; but "Al Gore"
     if len(parts) > 1 and _INITIAL.fullmatch(parts[-1].rstrip(".")):
         return False  # "Washington D.C."
     if parts[-1] in places and parts[0].lower() not in first_names():
