@@ -163,3 +163,14 @@ def test_dates_in_urls(url: str, expected: str | None) -> None:
 def test_parse_datetime(value: str, expected: str | None) -> None:
     found = parse_datetime(value)
     assert (found.isoformat() if found else None) == expected
+
+
+def test_malformed_urls_in_the_page_or_given_do_not_crash() -> None:
+    head = '<link rel="canonical" href="http://[broken/story">'
+    assert _find(_page(head), "http://[::1") is None
+
+
+def test_a_month_without_a_day_is_not_a_date() -> None:
+    assert parse_datetime("March 2020") is None
+    head = '<meta property="article:published_time" content="March 2020">'
+    assert _find(_page(head)) is None

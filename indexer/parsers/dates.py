@@ -15,7 +15,6 @@ import logging
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from htmldate import find_date
@@ -24,6 +23,7 @@ from pytz import country_timezones
 
 from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, plausible
 from indexer.parsers.metadata import canonical_url, stated_published
+from indexer.parsers.urls import host_of, split_url
 
 # htmldate logs every rejected candidate; that is noise for an indexer.
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -45,7 +45,7 @@ _MAX_URL_SHIFT_HOURS = 9
 
 def date_in_url(url: str | None) -> datetime | None:
     """The day a URL path states (/2020/03/05/, /2020-03-05-, /20200305/), at midnight UTC."""
-    match = _URL_DATE.search(urlsplit(url or "").path)
+    match = _URL_DATE.search(split_url(url).path)
     if not match:
         return None
     try:
@@ -79,7 +79,7 @@ def inferred_date(html: str, url: str | None) -> datetime | None:
             min_date=EARLIEST_PLAUSIBLE.date().isoformat(),
             max_date=now().date().isoformat(),
         )
-    except (ValueError, TypeError):
+    except Exception:  # a heuristic failing on a strange page means "no date", not a crash
         return None
     if not found:
         return None
@@ -105,7 +105,7 @@ def _country_offset(url: str | None, when: datetime) -> timezone | None:
     (Giving a country of several zones its middle one was measured: it made more days wrong
     than right.)
     """
-    host = urlsplit(url or "").hostname or ""
+    host = host_of(url)
     code = host.rsplit(".", 1)[-1].lower()
     code = "gb" if code == "uk" else code
     zones = country_timezones.get(code, []) if code not in _GENERIC_CCTLDS else []

@@ -22,6 +22,7 @@ EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
 _EARLIEST_STATED = datetime(1900, 1, 2, tzinfo=UTC)
 _EPOCH_DAY = datetime(1970, 1, 1, tzinfo=UTC).date()
 
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 _TIMESTAMP = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # Day and month as bare numbers in either order (12/03/2020, 03.12.2020): ambiguous.
@@ -86,12 +87,20 @@ def _from_words(text: str) -> datetime | None:
     day_or_month = numeric and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12
     if day_or_month and numeric.group(1) != numeric.group(2):
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
-            return dateutil_parser.parse(text, dayfirst=bool(numeric), tzinfos=_ZONES)
-    except (ValueError, OverflowError, TypeError):
-        return None
+    # dateutil fills what the text lacks ("March 2020" has no day) from a default; parsing with
+    # two different defaults shows whether the text named a whole day.
+    readings = []
+    for default in _DEFAULTS:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+                reading = dateutil_parser.parse(
+                    text, default=default, dayfirst=bool(numeric), tzinfos=_ZONES
+                )
+            readings.append(reading)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    return readings[0] if readings[0].date() == readings[1].date() else None
 
 
 def parse_datetime(value: object) -> datetime | None:

@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -28,6 +27,7 @@ from indexer.parsers.jsonld import (
     text_values,
 )
 from indexer.parsers.text_norm import clean_spaces
+from indexer.parsers.urls import absolute_url, host_of, split_url
 
 
 @dataclass
@@ -222,7 +222,7 @@ def _letters(text: str) -> str:
 
 def _host_label(url: str | None) -> str:
     """The name part of a URL's host ("nytimes" for https://www.nytimes.com/…)."""
-    host = urlsplit(url or "").hostname or ""
+    host = host_of(url)
     parts = host.removeprefix("www.").split(".")
     return parts[-2] if len(parts) > 1 else parts[0]
 
@@ -267,8 +267,8 @@ def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:
         '//meta[@property="og:url"]/@content'
     )
     for href in hrefs:
-        absolute = urljoin(url or "", href.strip())
-        parts = urlsplit(absolute)
+        absolute = absolute_url(url, href)
+        parts = split_url(absolute)
         if parts.scheme in ("http", "https") and parts.netloc and parts.path.strip("/"):
             return absolute
     return None
