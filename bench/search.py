@@ -85,7 +85,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build_morgue(folder: Path, base: list[Article], size: int) -> dict:
+def build_morgue(folder: Path, base: list[Article], size: int, batch_size: int = BATCH) -> dict:
     info_path = folder / "build.json"
     if info_path.exists():
         info = json.loads(info_path.read_text())
@@ -95,10 +95,10 @@ def build_morgue(folder: Path, base: list[Article], size: int) -> dict:
     index = ArticleIndex(folder / "index")
     started, cpu = time.perf_counter(), time.process_time()
     articles = replicate(base, size)
-    while batch := list(itertools.islice(articles, BATCH)):
+    while batch := list(itertools.islice(articles, batch_size)):
         index.upsert(batch)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    info = {"size": size, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "at": time.ctime()}
+    info = {"size": size, "batch": batch_size, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb()}
     info_path.write_text(json.dumps(info))
     return info
 
@@ -245,6 +245,7 @@ def measure(size: int, base: list[Article], work: Path) -> dict:
         "size": size,
         "index_rate": size / build["seconds"],
         "index_cpu_rate": size / build["cpu"],
+        "batch": build.get("batch", BATCH),
         "fts_rate": size / fts_seconds,
         "build_peak_mb": build["peak_mb"],
         "plain_p95": p95(plain),
@@ -265,6 +266,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--work", type=Path, default=Path("/tmp/morgue-bench"))
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--batch", type=int, default=BATCH, help="articles per commit when building"
+    )
     args = parser.parse_args()
     base = base_articles(args.work)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -272,7 +276,7 @@ def main() -> None:
         for size in sizes:
             folder = args.work / f"{size}"
             folder.mkdir(parents=True, exist_ok=True)
-            info = build_morgue(folder, base, size)
+            info = build_morgue(folder, base, size, args.batch)
             build_fts(folder / "fts.sqlite", base, size)
             print(f"{size}: {size / info['seconds']:.0f} articles/s, peak {info['peak_mb']:.0f} MB")
         return
@@ -280,6 +284,7 @@ def main() -> None:
     print(f"Search and indexing, {time.strftime('%Y-%m-%d')}, {len(make_queries(base))} queries")
     print(f"{'':38}" + "".join(f"{r['size']:>14,}" for r in rows))
     lines = [
+        ("articles per commit when building", "batch", "{:,}"),
         ("indexing, Morgue (articles/s)", "index_rate", "{:.0f}"),
         ("indexing, Morgue (per CPU second)", "index_cpu_rate", "{:.0f}"),
         ("indexing, FTS5 (articles/s)", "fts_rate", "{:.0f}"),
