@@ -32,7 +32,11 @@ from indexer.parsers.urls import absolute_url, host_of, split_url
 
 @dataclass
 class PageMetadata:
-    """Metadata of one page; every field is None (or empty) when the page does not state it."""
+    """Metadata of one page; every field is None (or empty) when the page does not state it.
+
+    ``published`` is the time the page states, as stated; :mod:`indexer.parsers.dates` turns it
+    into the article's publication date (publisher's day, htmldate when nothing is stated).
+    """
 
     title: str | None = None
     description: str | None = None
