@@ -120,3 +120,14 @@ def test_handles_headlines_and_other_languages_are_not_names() -> None:
     assert extract_entities(article).persons == ["Matt Bevin"]
     german = Article(id="z", title="Die Akte", body=["Die Digitalisierung kommt."], language="de")
     assert extract_entities(german).persons == []
+
+
+def test_organisation_names_continue_over_of() -> None:
+    found = entities_of_text(
+        "The University of Helsinki and the U.S. Department of Agriculture signed. Nato and"
+        " NATO allies, the United Nations and the UN agreed."
+    )
+    assert found.organizations[:2] == ["NATO", "United Nations"]
+    assert "University of Helsinki" in found.organizations
+    assert "U.S. Department of Agriculture" in found.organizations
+    assert sorted(found.countries) == ["FI", "US"]

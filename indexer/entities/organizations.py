@@ -25,26 +25,49 @@ def find_organizations(
 ) -> list[str]:
     """Organisation names, the most mentioned first.
 
-    A word in capitals that the text also writes in lower case, or that is a place or a first
-    name in capitals ("FALLS", "MADRID"), is a shouted word, not an acronym.
+    A name continues over "of" into the next run ("Department of Agriculture", "University of
+    Helsinki"). A word in capitals that the text also writes in lower case, or that is a place
+    or a first name in capitals ("FALLS", "MADRID"), is a shouted word, not an acronym.
     """
     counts: Counter[str] = Counter()
     places = gazetteer()
     person_starts = {start for start, _end in person_spans}
-    for run in runs:
-        if run.start in person_starts:
+    for index, run in enumerate(runs):
+        if run.start in person_starts or _continues(runs, index - 1, text):
             continue
         texts = list(run.texts)
         while texts and texts[0].lower() in STOPWORDS:
             texts = texts[1:]
         if not texts:
             continue
-        name = _org_name(texts, text, places)
+        if _continues(runs, index, text):
+            following = " ".join(runs[index + 1].texts)
+            name = f"{' '.join(texts)} {_joiner(runs, index, text)} {following}"
+        else:
+            name = _org_name(texts, text, places)
         if name and " " not in name and _shouted(name, places, lowercase):
             continue
         if name:
             counts[name] += 1
     return _merge_acronyms(counts)
+
+
+def _joiner(runs: list[Run], index: int, text: str) -> str:
+    return " ".join(text[runs[index].end : runs[index + 1].start].split())
+
+
+def _continues(runs: list[Run], index: int, text: str) -> bool:
+    """The run at ``index`` ends in an organisation word followed by "of" and another run."""
+    if index < 0 or index + 1 >= len(runs):
+        return False
+    return (
+        runs[index].texts[-1].lower() in ORG_HEADS
+        and _joiner(runs, index, text) in _OF
+        and not runs[index].possessive
+    )
+
+
+_OF = frozenset({"of", "of the", "for", "for the", "on"})
 
 
 def _org_name(texts: list[str], text: str, places: dict) -> str | None:
