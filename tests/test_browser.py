@@ -106,6 +106,7 @@ def test_search_facets_save_and_feed(base_url: str, browser: Browser) -> None:
     page.get_by_role("button", name="Save search").click()
     page.wait_for_url(re.compile(r"/saved$"))
     expect(page.locator("table.saved")).to_contain_text("Port people")
+    page.screenshot(path=str(ARTIFACTS / "saved.png"), full_page=True)
     feed_href = page.locator("table.saved a.rss").first.get_attribute("href")
     response = page.request.get(base_url + feed_href)
     assert response.status == 200

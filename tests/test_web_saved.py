@@ -72,6 +72,8 @@ def test_save_stores_query_filters_and_sort(client, archive_dir) -> None:
     page = lxml.html.fromstring(client.get("/saved").data)
     assert page.cssselect("table.saved th a")[0].text_content() == "Dutch port strikes"
     assert page.cssselect("table.saved a.rss")[0].get("href") == feed_url(archive_dir)
+    summary = page.cssselect("table.saved td")[0].text_content()
+    assert summary == "“port” · Netherlands · not Klaus Weber"
 
 
 def test_save_without_a_name_is_a_clear_error(client, archive_dir) -> None:

@@ -19,6 +19,7 @@ from werkzeug.http import is_resource_modified
 from archive.results import SearchQuery
 from web import rss
 from web.context import get_index, get_saved, index_stamp, query_string, request_search, search_url
+from web.names import describe
 from web.templating import article_url
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -64,10 +65,6 @@ def _cache() -> FeedCache:
     return current_app.extensions.setdefault("morgue_feeds", FeedCache())
 
 
-def _describe(query: SearchQuery) -> str:
-    return f"Articles matching “{query.text}”" if query.text else "Newest articles in the archive"
-
-
 def _build(key: str, title: str, query: SearchQuery, stamp: str) -> BuiltFeed:
     feed_query = replace(query, sort="newest", page=1, per_page=rss.FEED_SIZE)
     hits = get_index().search(feed_query, facets=False).hits
@@ -75,7 +72,7 @@ def _build(key: str, title: str, query: SearchQuery, stamp: str) -> BuiltFeed:
     modified = get_saved().feed_modified(key, tag, stamp)
     body = rss.build_rss(
         title=title,
-        description=_describe(query),
+        description="Newest articles in Morgue for " + describe(query),
         link=request.host_url.rstrip("/") + search_url(replace(query, page=1)),
         self_url=request.url,
         hits=hits,

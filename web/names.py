@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import pycountry
 
+from archive.results import SearchQuery
+
 FACET_TITLES = {
     "persons": "People",
     "countries": "Countries",
@@ -37,3 +39,17 @@ def country_name(code: str) -> str:
 
 def value_label(facet: str, value: str) -> str:
     return country_name(value) if facet == "countries" else value
+
+
+def describe(query: SearchQuery) -> str:
+    """A search in a few words: "port · Jan Bakker or Anna de Vries · not Germany · 2021 to …"."""
+    parts = [f"“{query.text}”" if query.text else "all articles"]
+    for name, values in query.include.items():
+        parts.append(" or ".join(value_label(name, v) for v in values))
+    for name, values in query.exclude.items():
+        parts.append("not " + ", ".join(value_label(name, v) for v in values))
+    if query.date_from or query.date_to:
+        start = query.date_from.isoformat() if query.date_from else "…"
+        end = query.date_to.isoformat() if query.date_to else "…"
+        parts.append(f"{start} to {end}")
+    return " · ".join(parts)

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from archive.results import SearchQuery
 from web.context import search_url
-from web.names import country_name
+from web.names import country_name, describe
 
 _MARK = re.compile(r"(</?mark>)")
 
@@ -66,6 +66,6 @@ def init_app(app: Flask) -> None:
         country_name=country_name,
         web_link=web_link,
     )
-    app.jinja_env.globals.update(article_url=article_url, filter_url=filter_url)
+    app.jinja_env.globals.update(article_url=article_url, filter_url=filter_url, describe=describe)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
