@@ -49,6 +49,8 @@ MAX_INPUT_BYTES = _env_int("MAX_INPUT_BYTES", 25 * 1024 * 1024)
 # most one batch of work, which the next run redoes).
 INGEST_WORKERS = _env_int("INGEST_WORKERS", 0)
 INGEST_BATCH_SIZE = _env_int("INGEST_BATCH_SIZE", 200)
+# A page whose parsing takes longer than this is refused (pages built to be slow exist).
+PARSE_TIME_LIMIT_SECONDS = _env_float("PARSE_TIME_LIMIT_SECONDS", 20.0)
 
 # Fetching feeds and linked pages.
 FETCH_TIMEOUT_SECONDS = _env_float("FETCH_TIMEOUT_SECONDS", 15.0)
