@@ -53,6 +53,7 @@ STOPWORDS = word_set(
     yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday
     january february march april june july august september october november december
     dear hello hi hey thanks thank please oh well meanwhile however moreover furthermore instead
+    besides thus hence indeed perhaps maybe although whereas unlike amid amidst
     according following despite among between against across around about above below near
     like unlike via per within outside inside up down out off once twice one two three four
     five six seven eight nine ten"""

@@ -15,7 +15,7 @@ from indexer.entities.runs import Run
 # Capitalised abbreviations that are not organisations.
 _NOT_ORGS = word_set(
     """TV OK AM PM CEO CFO GDP ID PR IT AI DJ MP MEP PhD US UK USA UAE NB RIP FAQ DNA HIV GB MB
-    KB TB PC PS VR AR EV SUV LED USB HD IPO
+    KB TB PC PS VR AR EV SUV LED USB HD IPO USD EUR GBP JPY AUD CAD NOTOC
     AIDS COVID II III IV VI VII VIII IX XI XII BC AD UTC GMT EST PST BST CET DC"""
 )
 
