@@ -64,21 +64,41 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command()
-@click.argument("words", metavar="QUERY", nargs=-1)
+@click.argument("words", metavar="[QUERY]", nargs=-1)
 @click.option("--person", multiple=True, help="Only articles naming this person (repeat: any).")
 @click.option("--country", multiple=True, help="Only articles about this country code (e.g. FR).")
 @click.option("--org", multiple=True, help="Only articles naming this organisation.")
 @click.option("--source", multiple=True, help="Only articles from this publisher.")
-@click.option("--from", "date_from", type=_DAY, callback=_day, help="Published on or after.")
-@click.option("--to", "date_to", type=_DAY, callback=_day, help="Published on or before.")
+@click.option(
+    "--from",
+    "date_from",
+    type=_DAY,
+    callback=_day,
+    metavar="YYYY-MM-DD",
+    help="Published on or after.",
+)
+@click.option(
+    "--to",
+    "date_to",
+    type=_DAY,
+    callback=_day,
+    metavar="YYYY-MM-DD",
+    help="Published on or before.",
+)
 @click.option(
     "--sort",
     type=click.Choice(SORTS),
     help="Order of the hits [default: relevance; newest for an empty query].",
 )
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option(
-    "--per-page", type=click.IntRange(1, 100), default=config.RESULTS_PER_PAGE, show_default=True
+    "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of hits."
+)
+@click.option(
+    "--per-page",
+    type=click.IntRange(1, 100),
+    default=config.RESULTS_PER_PAGE,
+    show_default=True,
+    help="Hits per page.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
 @data_dir_option
