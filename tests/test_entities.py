@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -28,10 +29,13 @@ def test_extract_entities_returns_a_copy_and_ignores_credits() -> None:
     article = Article(
         id="x",
         title="Talks in Ankara",
-        body=["Foreign Minister Mevlut Cavusoglu met Sergey Lavrov in Ankara on Monday."],
+        body=[
+            "By Jane Roe",
+            "Foreign Minister Mevlut Cavusoglu met Sergey Lavrov in Ankara on Monday.",
+        ],
         captions=[Caption(text="Sergey Lavrov arrives in Ankara.", credit="Jane Doe / Reuters")],
     )
-    result = extract_entities(article)
+    result = extract_entities(dataclasses.replace(article, authors=["Jane Roe"]))
     assert article.persons == []
     assert sorted(result.persons) == ["Mevlut Cavusoglu", "Sergey Lavrov"]
     assert result.countries == ["TR"]

@@ -49,7 +49,8 @@ def extract_entities(article: Article) -> Article:
     The rules know English only; an article in another language gets empty lists rather than
     its capitalised nouns. A headline in Title Case is left out: every word is capitalised
     there, so capitals say nothing about names ("Royal Self-Indicting Arrogance"), and what it
-    names the body repeats.
+    names the body repeats. The article's own authors are left out of its persons, as
+    photographers are: a byline names who wrote, not whom it is about.
     """
     if article.language and not article.language.lower().startswith("en"):
         return dataclasses.replace(article, persons=[], countries=[], organizations=[])
@@ -57,9 +58,10 @@ def extract_entities(article: Article) -> Article:
     if article.title and _title_case(article.title):
         text = text[len(article.title) :]
     found = entities_of_text(text)
+    bylines = {author.casefold() for author in article.authors}
     return dataclasses.replace(
         article,
-        persons=found.persons,
+        persons=[name for name in found.persons if name.casefold() not in bylines],
         countries=found.countries,
         organizations=found.organizations,
     )
