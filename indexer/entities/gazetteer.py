@@ -390,12 +390,3 @@ def _cities() -> dict[str, Place]:
             continue
         places[name] = Place(ranked[0][0], "city")
     return places
-
-
-@cache
-def country_name(code: str) -> str:
-    """A readable country name for display ("TR" → "Turkey")."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
