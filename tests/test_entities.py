@@ -59,6 +59,7 @@ def test_extract_entities_returns_a_copy_and_ignores_credits() -> None:
         ("The family roasted a turkey for the holiday.", [], []),
         ("Chad Smith, the drummer, said he was tired.", ["Chad Smith"], []),
         ("Troops from Chad and Niger crossed into Mali.", [], ["TD", "NE", "ML"]),
+        ("Oil spills in the Niger Delta and patrols in the South China Sea.", [], ["NG"]),
         ("The flight on Biman Bangladesh Airlines landed late.", [], []),
         ("An Agence France-Presse reporter saw the crowd.", [], []),
         ("Protesters filled the streets of Hong Kong.", [], ["HK"]),

@@ -84,6 +84,8 @@ def _excluded(
         return True  # "Biman Bangladesh Airlines"; not "U.S. Department of Agriculture"
     if place.kind == "city" and end < len(texts) and head in _NAME_TAILS:
         return True  # "Washington Post", "New York Times"
+    if end < len(texts) and head in _NATURAL_FEATURES:
+        return True  # "South China Sea": a sea, not the country
     hyphenated = texts[end - 1]
     if (
         hyphenated.startswith(surface + "-")
@@ -135,6 +137,9 @@ def _language(run: Run) -> bool:
         and (not run.followed_by[:1].isalpha() or run.after in ("and", "or"))
     )
 
+
+# Natural features named after a country are not that country.
+_NATURAL_FEATURES = word_set("sea ocean gulf strait straits river desert mountains peninsula")
 
 # Words that end names of things other than places ("Washington Post", "New York Times").
 _NAME_TAILS = word_set("post times daily express mail herald airlines saint-germain")

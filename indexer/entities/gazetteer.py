@@ -75,6 +75,7 @@ SHORT_FORMS = {
     "Taiwan": "TW",
     "Mainland China": "CN",
     "Korea": "KR",
+    "Niger Delta": "NG",
     "United Kingdom": "GB",
     "Macau": "MO",
     "Korea Republic": "KR",
