@@ -14,12 +14,14 @@ Blob writes are atomic (temporary file, fsync, rename), so a crash never leaves 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import os
 import sqlite3
 import tempfile
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -234,6 +236,20 @@ class OriginalStore:
         for status, n in self.conn.execute("SELECT status, COUNT(*) FROM originals GROUP BY 1"):
             counts[status] = n
         return counts
+
+    def remove_stale_temporaries(self, older_than_seconds: float = 3600) -> int:
+        """Delete half-written blobs a killed writer left behind (never a finished original;
+        recent ones may belong to a writer still at work). Returns how many."""
+        if not self.root.is_dir():
+            return 0
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for path in self.root.glob("*/.tmp-*"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def disk_bytes(self) -> int:
         """Bytes the compressed originals take on disk."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,19 @@ def test_a_users_gzip_file_is_kept_as_it_is_when_it_unpacks_right(
     digest = store.write_blob(other, gzipped=gzipped)  # does not unpack to `other`
     assert store.get(digest) == other
     assert store.blob_path(digest).read_bytes() != gzipped
+
+
+def test_stale_half_written_blobs_are_cleaned_up(tmp_path: Path) -> None:
+    store = OriginalStore(tmp_path)
+    digest = store.write_blob(b"a finished original")
+    folder = store.blob_path(digest).parent
+    stale, fresh = folder / ".tmp-stale", folder / ".tmp-fresh"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    os.utime(store.blob_path(digest), (time.time() - 7200, time.time() - 7200))
+
+    assert store.remove_stale_temporaries() == 1
+    assert not stale.exists()
+    assert fresh.exists()  # may belong to a writer at work
+    assert store.get(digest) == b"a finished original"
