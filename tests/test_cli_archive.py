@@ -133,6 +133,10 @@ def test_remove_takes_an_article_out_for_good(run_indexer, pages_dir: Path, data
     run_indexer("rebuild", "--data-dir", data_dir)
     assert victim not in {h["id"] for h in search_json(run_indexer, data_dir, "")["hits"]}
 
+    code, out, _ = run_indexer("add", pages_dir, "--data-dir", data_dir)  # adding it brings it back
+    assert (code, out.strip()) == (0, f"Added 1, unchanged {PAGES}.")
+    assert victim in {h["id"] for h in search_json(run_indexer, data_dir, "")["hits"]}
+
     code, _, err = run_indexer(
         "remove", "https://example.org/no-such-story", "--data-dir", data_dir
     )
