@@ -174,3 +174,21 @@ def test_a_month_without_a_day_is_not_a_date() -> None:
     assert parse_datetime("March 2020") is None
     head = '<meta property="article:published_time" content="March 2020">'
     assert _find(_page(head)) is None
+
+
+def test_a_time_on_the_stated_day_beats_the_bare_day() -> None:
+    """A day-only Dublin Core date and a shown time with its offset on that local day."""
+    head = '<meta name="DC.date.issued" content="2021-02-24">'
+    body = (
+        "<h1>Headline</h1><time datetime='2021-02-24T03:30:00+08:00'>February 24, 2021</time>"
+        "<p>Some text of the story.</p>"
+    )
+    assert _find(_page(head, body)) == datetime(
+        2021, 2, 24, 3, 30, tzinfo=timezone(timedelta(hours=8))
+    )
+
+
+def test_a_shown_time_on_another_day_does_not_replace_the_stated_day() -> None:
+    head = '<meta name="DC.date.issued" content="2021-02-24">'
+    body = "<h1>Headline</h1><time datetime='2021-03-02T10:00:00+01:00'>2 March</time><p>Text.</p>"
+    assert _find(_page(head, body)) == datetime(2021, 2, 24, tzinfo=UTC)

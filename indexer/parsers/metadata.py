@@ -12,7 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from lxml.html import HtmlElement
 
@@ -88,6 +88,8 @@ _META_SITE = ("og:site_name", "application-name", "dc.publisher", "publisher", "
 _META_LANGUAGE = ("content-language", "dc.language", "language", "og:locale")
 
 _MAX_DESCRIPTION = 600
+# <time> elements beyond the first few belong to other stories (related links, comments).
+_MAX_TIME_ELEMENTS = 4
 _MICRODATA_PROPS = ("datePublished", "dateModified", "author")
 _MICRODATA_ELEMENTS = (
     "//*[" + " or ".join(f'@itemprop="{prop}"' for prop in _MICRODATA_PROPS) + "][not(self::meta)]"
@@ -170,6 +172,35 @@ def _read_sources(tree: HtmlElement) -> _Sources:
                     _microdata(tree))  # fmt: skip
 
 
+def _is_bare_day(value: datetime) -> bool:
+    """A date stated without a time ("2021-02-24"), which we hold as midnight UTC."""
+    return value.utcoffset() == timedelta(0) and value.time() == time.min
+
+
+def _time_elements(tree: HtmlElement) -> list[datetime]:
+    """The first few ``<time datetime>`` values of the page that state a time of day."""
+    values = (read_stated(value) for value in tree.xpath("//time/@datetime")[:_MAX_TIME_ELEMENTS])
+    return [value for value in values if value and not _is_bare_day(value)]
+
+
+def _most_precise(stated: list[datetime], shown: list[datetime]) -> datetime:
+    """The earliest statement, a bare day giving way to a time stated on that same local day.
+
+    A bare day held as midnight UTC is "earlier" than any time of that day, yet says less: a
+    page stating "2021-02-24" and showing 03:30 +08:00 was published at 03:30 on the 24th in
+    its own zone (19:30 UTC on the 23rd). A time shown in the page (``<time datetime>``) only
+    refines a stated day; it never replaces one.
+    """
+    precise = [date for date in stated if not _is_bare_day(date)]
+    refined = []
+    for date in stated:
+        if _is_bare_day(date):
+            same_day = [p for p in precise + shown if p.date() == date.date()]
+            date = min(same_day) if same_day else date
+        refined.append(date)
+    return min(refined)
+
+
 def _published(src: _Sources) -> datetime | None:
     """The publication time the page states explicitly.
 
@@ -189,7 +220,8 @@ def _published(src: _Sources) -> datetime | None:
     )
     stated = [date for value in values if (date := read_stated(value))]
     if stated:
-        return min(date for date in stated if abs(date - stated[0]) <= _SAME_PUBLICATION)
+        same = [date for date in stated if abs(date - stated[0]) <= _SAME_PUBLICATION]
+        return _most_precise(same, _time_elements(src.tree))
     return _first_date(
         [src.article.get("dateCreated"), src.article.get("uploadDate")]
         + [value for key in _META_DATED for value in src.tags.get(key, [])[:1]]
