@@ -203,3 +203,24 @@ def test_split_byline_keeps_particles_and_initials() -> None:
         "Juan de la Cruz",
         "Mary-Ann O'Neil",
     ]
+
+
+def test_authors_and_publisher_given_by_id_reference_in_graph() -> None:
+    """Yoast-style graphs name the author once, as a Person node, and point to it by @id."""
+    head = _ld(
+        '{"@context": "https://schema.org", "@graph": ['
+        ' {"@type": "Organization", "@id": "https://ex.example/#org", "name": "Daily Example"},'
+        ' {"@type": "NewsArticle", "headline": "Port opens",'
+        '  "author": [{"@id": "https://ex.example/#/person/ana"}, {"@id": "https://ex.example/#/person/joe"}],'
+        '  "publisher": {"@id": "https://ex.example/#org"}},'
+        ' {"@type": "Person", "@id": "https://ex.example/#/person/ana", "name": "Ana Lima"},'
+        ' {"@type": "Person", "@id": "https://ex.example/#/person/joe", "name": "Joe Bloggs"}]}'
+    )
+    meta = extract_metadata(parse_tree(_html(head)))
+    assert meta.authors == ["Ana Lima", "Joe Bloggs"]
+    assert meta.site_name == "Daily Example"
+
+
+def test_an_unresolved_id_reference_names_nobody() -> None:
+    head = _ld('{"@type": "NewsArticle", "headline": "H", "author": {"@id": "#/person/x"}}')
+    assert extract_metadata(parse_tree(_html(head))).authors == []

@@ -62,6 +62,24 @@ def jsonld_objects(tree: HtmlElement) -> list[dict]:
     return objects
 
 
+def resolve_references(value: object, objects: list[dict]) -> object:
+    """``value`` with its ``{"@id": …}`` references replaced by the objects they name.
+
+    Yoast-style ``@graph`` blocks state an author or publisher once, as a Person or Organization
+    node, and point to it from the article by ``@id`` alone. A reference nothing resolves stays
+    as it is (and names nobody).
+    """
+    by_id = {obj["@id"]: obj for obj in objects
+             if isinstance(obj.get("@id"), str) and len(obj) > 1}  # fmt: skip
+
+    def resolved(item: object) -> object:
+        if isinstance(item, dict) and set(item) <= {"@id", "@type"}:
+            return by_id.get(item.get("@id"), item)
+        return item
+
+    return [resolved(item) for item in value] if isinstance(value, list) else resolved(value)
+
+
 def _rank(obj: dict) -> int | None:
     kinds = types_of(obj)
     for rank, name in enumerate(_ARTICLE_TYPES):

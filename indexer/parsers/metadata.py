@@ -24,6 +24,7 @@ from indexer.parsers.jsonld import (
     first_text,
     image_captions,
     jsonld_objects,
+    resolve_references,
     text_values,
 )
 from indexer.parsers.text_norm import clean_spaces
@@ -320,8 +321,11 @@ def _headline(tree: HtmlElement) -> str | None:
 
 def _authors(src: _Sources, site_names: list[str]) -> list[str]:
     """Author names from the most trusted source that names any person."""
+    stated = [
+        resolve_references(src.article.get(key), src.objects) for key in ("author", "creator")
+    ]
     sources = [
-        text_values(src.article.get("author")) or text_values(src.article.get("creator")),
+        text_values(stated[0]) or text_values(stated[1]),
         [value for key in _META_AUTHOR for value in src.tags.get(key, [])],
         text_values(src.parsely.get("author")),
         src.micro["author"],
@@ -357,7 +361,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page states about the article; pure, no network."""
     src = _read_sources(tree)
     article, tags = src.article, src.tags
-    publisher = article.get("publisher")
+    publisher = resolve_references(article.get("publisher"), src.objects)
     site = first_of_type(src.objects, "website", "newsmediaorganization", "organization") or {}
     site_name = (_first(tags, ("og:site_name",)) or first_text(publisher)
                  or first_text(site.get("name")) or _first(tags, _META_SITE))  # fmt: skip
