@@ -229,9 +229,10 @@ def main() -> None:
         first = measured(server, unseen, args.clients, args.seconds, 200)
         conn.close()
 
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"Web, {args.size:,} articles, {args.clients} clients on loopback,"
-        f" {args.workers} waitress workers"
+        f" {args.workers} waitress workers; {os.cpu_count()} cores, load average {load_average}"
     )
     print(
         "| scenario | requests | errors | p50 ms | p95 ms | p99 ms | server p95 ms"

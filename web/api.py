@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from archive import search as search_archive
 from web.articles import load
 from web.context import get_index, request_search
 
@@ -17,12 +16,12 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def search():
-    return jsonify(search_archive(get_index(), request_search()).to_json())
+    return jsonify(get_index().search(request_search()).to_json())
 
 
 @bp.get("/facets")
 def facets():
-    data = search_archive(get_index(), request_search()).to_json()
+    data = get_index().search(request_search()).to_json()
     return jsonify({key: data[key] for key in ("total", "facets", "undated", "took_ms")})
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 
 from flask import Blueprint, current_app, render_template, request
 
-from archive import search as search_archive
 from archive.results import SORTS, Hit, Results, SearchQuery
 from web import params
 from web.context import get_index, request_search, search_url
@@ -121,7 +120,7 @@ def hidden_fields(query: SearchQuery, *, drop: tuple[str, ...] = ()) -> list[tup
 @bp.get("/search")
 def search():
     query = request_search()
-    results = search_archive(get_index(), query)
+    results = get_index().search(query)
     filters = {k: v for k, v in request.args.items() if k.startswith(FILTER_PREFIX)}
     return render_template(
         "search.html",
