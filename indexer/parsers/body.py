@@ -14,10 +14,12 @@ import logging
 from collections import Counter
 
 import trafilatura
+from lxml.etree import ParserError
 from lxml.html import HtmlElement, fragment_fromstring
 from readability import Document
 
 from indexer.parsers.boilerplate import is_notice, prune_boilerplate
+from indexer.parsers.layout_tables import unfold_layout_tables
 from indexer.parsers.text_norm import clean_paragraph, same_text, words
 
 # trafilatura and readability log every odd page at WARNING; those are not our user's problem.
@@ -56,7 +58,10 @@ def _readability_paragraphs(tree: HtmlElement) -> list[str]:
     summary = Document(tree).summary(html_partial=True)
     if not summary:
         return []
-    root = fragment_fromstring(summary, create_parent="div")
+    try:
+        root = fragment_fromstring(summary, create_parent="div")
+    except (AssertionError, ParserError):  # a summary of a page cut before its <body>
+        return []
     blocks = [
         e for e in root.iter(*_BLOCKS) if not any(a.tag in _BLOCKS for a in e.iterancestors())
     ]
@@ -109,6 +114,7 @@ def extract_body(
     ``title`` and ``captions`` are texts the page shows elsewhere that must not be counted as
     body when they reappear inside the article block.
     """
+    unfold_layout_tables(tree)
     prune_boilerplate(tree)
     paragraphs = _nonempty(_trafilatura_paragraphs(tree))
     if len(paragraphs) < _FEW_PARAGRAPHS:

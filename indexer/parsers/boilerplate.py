@@ -71,6 +71,11 @@ _NOTICE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_NOTICE_WORDS = 30
+# "Home | World | Culture", "Printer-friendly version | E-mail this story": a row of links or
+# tools set as text, each part a few words and none a sentence.
+_MENU_SEPARATOR = re.compile(r"\s+[|·•]\s+")
+_MENU_PARTS = 3
+_MAX_MENU_PART_WORDS = 4
 
 
 def _text_length(element: HtmlElement) -> int:
@@ -120,6 +125,16 @@ def prune_boilerplate(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+def _is_menu_line(paragraph: str) -> bool:
+    parts = _MENU_SEPARATOR.split(paragraph)
+    return len(parts) >= _MENU_PARTS and all(
+        len(part.split()) <= _MAX_MENU_PART_WORDS and not part.endswith((".", "?", "!"))
+        for part in parts
+    )
+
+
 def is_notice(paragraph: str) -> bool:
-    """Whether a paragraph is a notice or pointer, not article text."""
-    return len(paragraph.split()) <= _MAX_NOTICE_WORDS and bool(_NOTICE.match(paragraph))
+    """Whether a paragraph is a notice, a pointer or a row of menu items, not article text."""
+    if len(paragraph.split()) > _MAX_NOTICE_WORDS:
+        return False
+    return bool(_NOTICE.match(paragraph)) or _is_menu_line(paragraph)

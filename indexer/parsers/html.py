@@ -19,6 +19,7 @@ from indexer.parsers.captions import extract_captions
 from indexer.parsers.dates import complete_published
 from indexer.parsers.metadata import extract_metadata
 from indexer.parsers.reading import decode
+from indexer.parsers.standfirst import take_standfirst
 from indexer.parsers.text_norm import clean_paragraph, clean_spaces, words
 
 # A standfirst is a sentence or two.
@@ -74,15 +75,17 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     tree = parse_tree(text)
     meta = extract_metadata(tree, url)
     title = clean_paragraph(meta.title or _first_heading(tree))
-    standfirst = clean_paragraph(meta.description or "")
-    if not standfirst or len(standfirst) > _MAX_STANDFIRST_CHARS:
-        standfirst = None  # a page description this long is a text dump, not a standfirst
+    description = clean_paragraph(meta.description or "")
+    if len(description) > _MAX_STANDFIRST_CHARS:
+        description = ""  # a page description this long is a text dump, not a standfirst
     captions = extract_captions(tree, meta.image_captions)
+    shown = take_standfirst(tree)
+    standfirst = shown or description or None
     if standfirst:
         _drop_deck(tree, standfirst)
     body = extract_body(tree, title=title, captions=[c.text for c in captions])
     require_body(body)
-    if standfirst and any(_starts_with(p, standfirst) for p in body[:3]):
+    if not shown and standfirst and any(_starts_with(p, standfirst) for p in body[:3]):
         standfirst = None  # the summary is the lead paragraph itself: keep it once, in the body
     if not title:
         title = body[0] if len(body[0]) <= 150 else ""

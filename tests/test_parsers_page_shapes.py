@@ -1,0 +1,87 @@
+"""Page shapes the HTML parser must read right: table layouts, standfirsts, the article head."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.parsers import parse_file, parse_html
+
+SAMPLES = Path(__file__).resolve().parent.parent / "archive" / "samples"
+STORY = "".join(
+    f"<p>The council met on Monday evening and voted by nine to four to rebuild the old harbour "
+    f"bridge before the winter storms, the mayor's office said in statement number {n}.</p>"
+    for n in range(5)
+)
+
+
+def test_table_layout_page_without_metadata():
+    page = f"""<html><head><title>The Evening Star :: Bridge to be rebuilt</title></head>
+      <body><table width="960"><tr><td colspan="2" class="menu"><a href="/">Home</a> |
+        <a href="/world/">World</a> | <a href="/letters/">Letters</a></td></tr>
+      <tr><td class="leftcol"><p><b>Sections</b></p><p><a href="/a/">Arts</a><br>
+        <a href="/b/">Books</a></p><p><b>Poll</b><br>Do you cycle to work?
+        <a href="/poll?v=1">Yes</a> / <a href="/poll?v=0">No</a></p></td>
+      <td class="main"><h1>Bridge to be rebuilt</h1>
+        <p><i>The council chose repair over demolition after a long public debate.</i></p>
+        {STORY}
+        <p><font size="1">Printer-friendly version | <a href="/mail">E-mail this story</a> |
+          <a href="/letters/">Write to the editor</a></font></p></td></tr>
+      <tr><td colspan="2"><table><tr><td>Rainfall</td><td>12 mm</td></tr></table></td></tr>
+      </table></body></html>"""
+    article = parse_html(page)
+    assert article.standfirst == (
+        "The council chose repair over demolition after a long public debate."
+    )
+    assert len(article.body) == 5
+    assert all(p.startswith("The council met on Monday") for p in article.body)
+
+
+def test_table_layout_demo_page():
+    article = parse_file(SAMPLES / "2022-06-morning-lantern-istanbul-earthquake-drill.html")
+    assert article.body[0].startswith("ISTANBUL — At exactly ten o'clock")
+    assert article.body[-1].endswith('"I am not sure the adults do."')
+    assert len(article.body) == 6
+    assert article.standfirst.startswith("Two million pupils practised")
+    assert article.authors == ["Zeynep Arslan"]
+    assert article.published is not None and article.published.date().isoformat() == "2022-06-02"
+
+
+def test_standfirst_element_under_the_headline():
+    for markup in (
+        '<p class="standfirst">{}</p>',
+        '<h2 class="lead">{}</h2>',
+        '<p class="article__chapo">{}</p>',
+        '<p itemprop="description">{}</p>',
+    ):
+        standfirst = "Repair work will start in March and take two years, the council said."
+        page = f"""<html><head><meta name="description" content="{standfirst}"></head><body>
+          <article><h1>Bridge to be rebuilt</h1>{markup.format(standfirst)}
+          <div class="byline">By Jane Doe</div><div class="text">{STORY}</div></article>
+          </body></html>"""
+        article = parse_html(page)
+        assert article.standfirst == standfirst, markup
+        assert article.body[0].startswith("The council met on Monday"), markup
+
+
+def test_lead_paragraph_inside_the_story_stays_in_the_body():
+    lead = "<p class='intro'>The old harbour bridge will be rebuilt, the council decided.</p>"
+    bold = "<p><strong>Repairs start in March, the mayor said on Monday night.</strong></p>"
+    for first in (lead, bold):
+        page = f"<html><body><h1>Bridge</h1><div class='byline'>By Jane Doe</div>" \
+               f"<div class='text'>{first}{STORY}</div></body></html>"  # fmt: skip
+        article = parse_html(page)
+        assert article.standfirst is None
+        assert len(article.body) == 6
+
+
+def test_demo_standfirsts():
+    expected = {
+        "2019-05-harbour-courier-porto-dock-strike.html": "Container traffic at Leixões",
+        "2020-03-northern-dispatch-tromso-fjord-ice.html": "Measurements from a research",
+        "2021-01-correio-do-atlantico-cheias-porto-ribeira.html": "O Douro subiu",
+        "2022-10-le-veilleur-marseille-taxe-carbone-maritime.html": "Le projet de la Commission",
+    }
+    for name, start in expected.items():
+        article = parse_file(SAMPLES / name)
+        assert article.standfirst and article.standfirst.startswith(start), name
+        assert not any(p.startswith(start) for p in article.body), name
