@@ -7,6 +7,12 @@ headers. Saved searches and feeds are in test_web_saved.py.
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +20,7 @@ import lxml.html
 import pytest
 from webdata import PORT_STRIKE_ID, SCRIPT_TITLE
 
+import config
 from archive import SearchQuery, open_index, search
 from web.context import search_url
 from web.templating import article_url
@@ -324,3 +331,28 @@ def test_secret_key_is_generated_once_and_private(make_app, archive_dir) -> None
     key_file = archive_dir / "secret_key"
     assert key_file.stat().st_mode & 0o077 == 0
     assert open_index(archive_dir).count() == 5
+
+
+def test_python_m_web_serves_with_workers(archive_dir) -> None:
+    """`python -m web` prints its address and answers there (two worker processes)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "web", "--port", str(port), "--data-dir", str(archive_dir)]
+    server = subprocess.Popen(
+        [*command, "--workers", "2"], cwd=config.REPO_ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert f"http://127.0.0.1:{port}/" in server.stdout.readline()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=port") as r:
+                    assert json.load(r)["total"] == 3
+                    break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        assert server.wait(timeout=10) == 0
