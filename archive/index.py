@@ -565,6 +565,7 @@ class Snapshot:
         matcher = _Matcher(self, deadline)
         result = matcher.evaluate(node, negated=False)
         if result is None:
+            matcher.notes.append("The query has only very common words, which are not indexed.")
             result = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float32))
         mask, scores = result
         return _Match(mask & self.live, scores, matcher.notes, matcher.highlight_terms)
@@ -795,24 +796,30 @@ class _Matcher:
         return mask, scores
 
     def _expand(self, name: str, node: Wildcard | Fuzzy) -> list[str]:
-        """The indexed terms a wildcard or fuzzy word stands for: the most frequent, bounded."""
-        reader = self.reader
+        """The indexed terms a wildcard or fuzzy word stands for: the most frequent, bounded.
+
+        Frequencies come with the scan (a lookup per term costs a read of every segment), and
+        the time limit is checked while scanning: ``p*`` must be answered or refused in time.
+        """
         if isinstance(node, Wildcard):
             pattern = node.pattern.lower().translate(accent_map)
             prefix = pattern[
                 : min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)
             ]
             regex = _wildcard_regex(pattern)
-            candidates = []
-            for scanned, btext in enumerate(reader.expand_prefix(name, prefix)):
+            frequency: dict[str, int] = {}
+            for scanned, (btext, info) in enumerate(self.reader.iter_prefix(name, prefix)):
                 if scanned >= MAX_EXPANSION_SCAN:
                     self.notes.append(
                         f"{node.pattern} matches too many words; only some were searched."
                     )
                     break
+                if scanned % 256 == 0:
+                    self._check_time()
                 text = btext.decode("utf-8")
                 if regex.fullmatch(text):
-                    candidates.append(text)
+                    frequency[text] = info.doc_frequency()
+            candidates = list(frequency)
         else:
             candidates = self._near(name, node)
         if len(candidates) > MAX_EXPANSIONS:
@@ -821,9 +828,15 @@ class _Matcher:
                 f"{label} matches {len(candidates)} words;"
                 f" searched the {MAX_EXPANSIONS} most common."
             )
-            candidates.sort(key=lambda t: -reader.doc_frequency(name, t))
+            if isinstance(node, Fuzzy):
+                frequency = {term: self._doc_frequency(name, term) for term in candidates}
+            candidates.sort(key=lambda term: -frequency[term])
             candidates = candidates[:MAX_EXPANSIONS]
         return candidates
+
+    def _doc_frequency(self, name: str, term: str) -> int:
+        self._check_time()
+        return self.reader.doc_frequency(name, term)
 
     def _near(self, name: str, node: Fuzzy) -> list[str]:
         """Terms within the edit distance; in stemmed fields also the stems of whole words near
