@@ -129,8 +129,9 @@ class _TooSlow(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the block with _TooSlow after ``seconds`` (a page of 200,000 tags or one 3 MB word
-    keeps the extraction libraries busy for minutes). Only the main thread gets signals."""
+    """Stop the block with _TooSlow after ``seconds`` of CPU time (a page of 200,000 tags or one
+    3 MB word keeps the extraction libraries busy for minutes; CPU time, so that a busy machine
+    does not make good pages fail). Only the main thread gets signals."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -138,13 +139,13 @@ def _time_limit(seconds: float) -> Iterator[None]:
     def expire(signum, frame) -> None:
         raise _TooSlow
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 def _prepare(item: Input) -> _Prepared:
@@ -169,13 +170,13 @@ def _prepare(item: Input) -> _Prepared:
             article = extract_entities(apply_overrides(article, item.overrides))
     except _TooSlow:
         return _Prepared(
-            error=f"not parsed within {config.PARSE_TIME_LIMIT_SECONDS:g} s"
+            error=f"not parsed within {config.PARSE_TIME_LIMIT_SECONDS:g} s of CPU time"
             " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?"
         )
     except MorgueError as exc:
         return _Prepared(error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the other 9,999
-        return _Prepared(error=f"unexpected error: {exc!r}")
+        return _Prepared(error=f"unexpected error: {exc!r}"[:300])  # one short line
     return _Prepared(digest, article)
 
 

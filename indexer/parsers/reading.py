@@ -132,6 +132,8 @@ def decode(data: bytes, *, html: bool = False) -> str:
         raise UnreadableFile("binary data, not text")
     if html:
         codec = declared_charset(data)
+        if codec == "cp1252" and _is_utf8(data):
+            codec = "utf-8"  # saved as UTF-8 by a tool that left the old Latin-1 label in
         if codec:
             try:
                 return _check_text(data.decode(codec))
@@ -142,6 +144,17 @@ def decode(data: bytes, *, html: bool = False) -> str:
     except UnicodeDecodeError:
         pass
     return _check_text(data.decode(detect_codec(data), errors="replace"))
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Valid UTF-8 with some non-ASCII: almost never Latin-1 text by accident."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def detect_codec(data: bytes) -> str:
