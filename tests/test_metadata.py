@@ -224,3 +224,64 @@ def test_authors_and_publisher_given_by_id_reference_in_graph() -> None:
 def test_an_unresolved_id_reference_names_nobody() -> None:
     head = _ld('{"@type": "NewsArticle", "headline": "H", "author": {"@id": "#/person/x"}}')
     assert extract_metadata(parse_tree(_html(head))).authors == []
+
+
+def test_site_name_from_the_title_beside_the_headline_and_section_from_microdata() -> None:
+    page = (
+        "<html><head><title>Ice breaks up early \u2014 The Northern Example</title></head><body>"
+        '<article itemscope itemtype="https://schema.org/NewsArticle">'
+        '<p itemprop="articleSection">Science</p><h1 itemprop="headline">Ice breaks up early</h1>'
+        "<p>Text.</p></article></body></html>"
+    )
+    meta = extract_metadata(parse_tree(page))
+    assert meta.site_name == "The Northern Example"
+    assert meta.section == "Science"
+    assert meta.title == "Ice breaks up early"
+
+
+def test_site_name_from_microdata_publisher_and_title_prefix() -> None:
+    publisher = (
+        '<span itemprop="publisher" itemscope><meta itemprop="name" content="Daily Example"></span>'
+    )
+    assert extract_metadata(parse_tree(_html(body=publisher))).site_name == "Daily Example"
+    prefixed = "<title>The Evening Example :: Drill held in schools</title>"
+    meta = extract_metadata(parse_tree(_html(prefixed, "<h1>Drill held in schools</h1>")))
+    assert meta.site_name == "The Evening Example"
+
+
+def test_a_title_that_is_not_headline_plus_site_names_no_site() -> None:
+    page = _html("<title>Floods: what we know</title>", "<h1>Rain falls for a week</h1>")
+    assert extract_metadata(parse_tree(page)).site_name is None
+
+
+def test_section_from_breadcrumb_and_from_the_menu_link_over_the_url() -> None:
+    crumbs = _ld(
+        '{"@type": "BreadcrumbList", "itemListElement": ['
+        ' {"@type": "ListItem", "position": 1, "name": "Home", "item": "https://ex.example/"},'
+        ' {"@type": "ListItem", "position": 2, "name": "Climate", "item": "https://ex.example/climate/"},'
+        ' {"@type": "ListItem", "position": 3, "name": "Port opens"}]}'
+    )
+    meta = extract_metadata(parse_tree(_html(crumbs + "<title>Port opens</title>")))
+    assert meta.section == "Climate"
+    menu = '<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/asia">Asia</a></nav>'
+    url = "https://ex.example/world/2021/02/24/customs-system"
+    assert extract_metadata(parse_tree(_html(body=menu + "<p>Text.</p>")), url).section == "World"
+    # An address outside any section the menu names gives none.
+    other = "https://ex.example/sport/2021/02/24/match"
+    assert extract_metadata(parse_tree(_html(body=menu)), other).section is None
+
+
+def test_a_sentence_marked_as_section_is_not_a_section() -> None:
+    body = '<p itemprop="articleSection">The author studied law in Krakow and then moved on.</p>'
+    assert extract_metadata(parse_tree(_html(body=body))).section is None
+
+
+def test_the_site_logo_heading_is_not_the_headline() -> None:
+    """A site whose logo is an <h1> linking home, with the headline only in <title>."""
+    head = "<title>Actors quarrel in public - Example Media</title>"
+    body = '<a href="/"><h1>Example Media</h1></a><div class="view"><p>Text.</p></div>'
+    meta = extract_metadata(
+        parse_tree(_html(head, body)), "https://www.examplemedia.example/v?id=1"
+    )
+    assert meta.title == "Actors quarrel in public"
+    assert meta.site_name == "Example Media"

@@ -27,6 +27,15 @@ from indexer.parsers.jsonld import (
     resolve_references,
     text_values,
 )
+from indexer.parsers.site import (
+    TITLE_SEPARATORS,
+    breadcrumb_section,
+    is_section_name,
+    is_site_logo,
+    letters,
+    menu_section,
+    name_in_title,
+)
 from indexer.parsers.text_norm import clean_spaces
 from indexer.parsers.urls import absolute_url, host_of, split_url
 
@@ -91,7 +100,7 @@ _META_LANGUAGE = ("content-language", "dc.language", "language", "og:locale")
 _MAX_DESCRIPTION = 600
 # <time> elements beyond the first few belong to other stories (related links, comments).
 _MAX_TIME_ELEMENTS = 4
-_MICRODATA_PROPS = ("datePublished", "dateModified", "author")
+_MICRODATA_PROPS = ("datePublished", "dateModified", "author", "publisher", "articleSection")
 _MICRODATA_ELEMENTS = (
     "//*[" + " or ".join(f'@itemprop="{prop}"' for prop in _MICRODATA_PROPS) + "][not(self::meta)]"
 )
@@ -104,9 +113,7 @@ _MAX_BYLINE_CHARS = 120
 _MAX_BYLINES = 3
 # Statements of one publication differ by a time zone at most.
 _SAME_PUBLICATION = timedelta(hours=30)
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»\-]\s+|\s+::\s+")
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]+)*$", re.IGNORECASE)
-_LETTERS = re.compile(r"[^\W_]+")
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
@@ -253,10 +260,6 @@ def _unescaped(text: str) -> str:
     return clean_spaces(html.unescape(text)) if "&" in text else clean_spaces(text)
 
 
-def _letters(text: str) -> str:
-    return "".join(_LETTERS.findall(text.casefold()))
-
-
 def _host_label(url: str | None) -> str:
     """The name part of a URL's host ("nytimes" for https://www.nytimes.com/…)."""
     host = host_of(url)
@@ -266,14 +269,14 @@ def _host_label(url: str | None) -> str:
 
 def strip_site_suffix(title: str, site_name: str | None, url: str | None) -> str:
     """A headline without its " | Site Name" (or "Site Name - ") decoration."""
-    parts = _TITLE_SEPARATORS.split(title)
+    parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    site_keys = {_letters(site_name or "")} - {""}
-    host_label = _letters(_host_label(url))
+    site_keys = {letters(site_name or "")} - {""}
+    host_label = letters(_host_label(url))
 
     def is_site(part: str) -> bool:
-        key = _letters(part)
+        key = letters(part)
         return bool(key) and (key in site_keys or (len(host_label) > 2 and key == host_label)
                               or any(key in site or site in key for site in site_keys))  # fmt: skip
 
@@ -281,7 +284,7 @@ def strip_site_suffix(title: str, site_name: str | None, url: str | None) -> str
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-    if len(parts) == len(_TITLE_SEPARATORS.split(title)):
+    if len(parts) == len(TITLE_SEPARATORS.split(title)):
         return title
     # Rejoin what is left with the separators the title used.
     kept = " ".join(parts)
@@ -311,12 +314,41 @@ def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:
     return None
 
 
-def _headline(tree: HtmlElement) -> str | None:
+def _headings(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """Headlines shown in the page (``itemprop=headline``, ``<h1>``), and ``<h1>`` logos."""
+    headlines, logos = [], []
     for element in tree.xpath('//*[@itemprop="headline"][not(self::meta)] | //h1'):
         text = clean_spaces(element.text_content())
         if text:
-            return text
-    return None
+            is_logo = element.get("itemprop") != "headline" and is_site_logo(element)
+            (logos if is_logo else headlines).append(text)
+    return headlines, logos
+
+
+def _title(src: _Sources, shown: list[str], site_name: str | None) -> str | None:
+    """The stated headline; a heading that only repeats the site's name is its logo."""
+    site_key = letters(site_name or "")
+    candidates = [first_text(src.article.get("headline")), _first(src.tags, _META_TITLE),
+                  src.parsely.get("title"),
+                  *(text for text in shown if letters(text) != site_key)]  # fmt: skip
+    return next((_unescaped(text) for text in candidates if text), None)
+
+
+def _stated_site(src: _Sources) -> str | None:
+    """The publisher's name as the page's metadata states it."""
+    publisher = resolve_references(src.article.get("publisher"), src.objects)
+    site = first_of_type(src.objects, "website", "newsmediaorganization", "organization") or {}
+    return (_first(src.tags, ("og:site_name",)) or first_text(publisher)
+            or first_text(site.get("name")) or _first(src.tags, _META_SITE)
+            or next(iter(src.micro["publisher"]), None))  # fmt: skip
+
+
+def _section(src: _Sources, headline: str | None, url: str | None) -> str | None:
+    """The section stated in metadata, else the breadcrumb's, else the menu's for the URL."""
+    return (first_text(src.article.get("articleSection")) or _first(src.tags, _META_SECTION)
+            or next((name for name in src.micro["articleSection"] if is_section_name(name)), None)
+            or breadcrumb_section(src.objects, headline)
+            or menu_section(src.tree, url))  # fmt: skip
 
 
 def _authors(src: _Sources, site_names: list[str]) -> list[str]:
@@ -361,23 +393,22 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page states about the article; pure, no network."""
     src = _read_sources(tree)
     article, tags = src.article, src.tags
-    publisher = resolve_references(article.get("publisher"), src.objects)
-    site = first_of_type(src.objects, "website", "newsmediaorganization", "organization") or {}
-    site_name = (_first(tags, ("og:site_name",)) or first_text(publisher)
-                 or first_text(site.get("name")) or _first(tags, _META_SITE))  # fmt: skip
+    stated_site = _stated_site(src)
+    shown, logos = _headings(tree)
+    headline = _title(src, shown, stated_site)
+    page_title = clean_spaces(tree.findtext(".//title") or "")
+    site_name = stated_site or name_in_title(page_title, headline) or next(iter(logos), None)
     canonical = canonical_url(tree, url)
     page_url = url or canonical
-    title = (first_text(article.get("headline")) or _first(tags, _META_TITLE)
-             or src.parsely.get("title") or _headline(tree)
-             or clean_spaces(tree.findtext(".//title") or ""))  # fmt: skip
-    title = strip_site_suffix(_unescaped(title), site_name, page_url) if title else None
+    title = headline or page_title
+    title = strip_site_suffix(title, site_name, page_url) if title else None
     return PageMetadata(
         title=title or None,
         description=_description(article, tags),
         authors=_authors(src, [site_name or "", _host_label(page_url)]),
         published=_published(src),
         updated=_updated(src),
-        section=first_text(article.get("articleSection")) or _first(tags, _META_SECTION),
+        section=_section(src, title, page_url),
         language=_language(tree, article, tags),
         site_name=site_name,
         canonical_url=canonical,
