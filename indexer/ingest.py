@@ -180,12 +180,19 @@ def _prepare(item: Input) -> _Prepared:
     return _Prepared(digest, article)
 
 
+def _load_entity_lexicons() -> None:
+    """Load the entity lexicons (half a second) once in this process before forking, so that
+    every worker shares them instead of loading its own copy."""
+    extract_entities(Article(id="warm-up", title="Lexicons", body=["Talks in Paris, France."]))
+
+
 def _start_pool(data_dir: Path, skip: dict[str, str], workers: int) -> ProcessPoolExecutor | None:
     """The parsing processes, forked at once: before the committer thread starts, so no child
     inherits a lock that thread holds. None means parse in this process."""
     if workers <= 1:
         _init_worker(data_dir, skip, in_child=False)
         return None
+    _load_entity_lexicons()
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("fork"),
@@ -343,6 +350,7 @@ def ingest(
     """
     data_dir = Path(data_dir)
     store = OriginalStore(data_dir)
+    store.remove_stale_temporaries()
     skip = committed_digests(store, index) if skip_committed else {}
     store.close()
     counts: Counter = Counter()
