@@ -38,7 +38,6 @@ class FacetValueView:
 class FacetView:
     name: str
     title: str
-    param: str
     filter_param: str
     filter_text: str
     shown: list[FacetValueView]
@@ -148,7 +147,6 @@ def facet_view(results: Results, name: str, urls: ToggleUrls, filter_text: str =
     return FacetView(
         name=name,
         title=FACET_TITLES[name],
-        param=param,
         filter_param=FILTER_PREFIX + param,
         filter_text=filter_text.strip(),
         shown=shown,
