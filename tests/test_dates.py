@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parsers.dates import date_in_url, find_published
+from indexer.parsers.dates import date_in_url, dates_in_lines, find_published
 from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, parse_datetime
 from indexer.parsers.html import parse_tree
 from indexer.parsers.reading import decode
+from indexer.parsers.text import parse_text
 
 MEDIACLOUD = "htmldate-mediacloud-2020"
 
@@ -192,3 +193,53 @@ def test_a_shown_time_on_another_day_does_not_replace_the_stated_day() -> None:
     head = '<meta name="DC.date.issued" content="2021-02-24">'
     body = "<h1>Headline</h1><time datetime='2021-03-02T10:00:00+01:00'>2 March</time><p>Text.</p>"
     assert _find(_page(head, body)) == datetime(2021, 2, 24, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("NAIROBI, 12 April 2022 — Kenya has signed a deal.", "2022-04-12T00:00:00+00:00"),
+        ("MANAUS, Brazil, 9 September 2024 — When the river drops", "2024-09-09T00:00:00+00:00"),
+        ("WASHINGTON (Reuters), March 5, 2020 - The Senate voted", "2020-03-05T00:00:00+00:00"),
+        ("Published 2 June 2022, 09:15", "2022-06-02T09:15:00+00:00"),
+        ("Posted on: 14 March 2021", "2021-03-14T00:00:00+00:00"),
+        ("BEN TRE, Vietnam — For three generations", None),  # a dateline without a day
+        ("The report, published 2 June 2022, found", None),  # a sentence, not a date line
+        ("Published 2 June 2099", None),  # in the future
+    ],
+)
+def test_dates_in_datelines_and_published_lines(line: str, expected: str | None) -> None:
+    published, _ = dates_in_lines([line])
+    assert (published.isoformat() if published else None) == expected
+
+
+def test_an_updated_line_is_the_update_time() -> None:
+    published, updated = dates_in_lines(["Updated: March 3, 2021 10:00 EST", "Text."])
+    assert published is None
+    assert updated == datetime(2021, 3, 3, 15, tzinfo=UTC)
+
+
+def test_a_page_without_metadata_is_dated_by_its_dateline() -> None:
+    body = (
+        "<h1>Kenya signs tea deal</h1><p>NAIROBI, 12 April 2022 \u2014 Kenya has signed a"
+        " three-year agreement to supply tea to Pakistan.</p><p>More text.</p>"
+    )
+    assert _find(_page(body=body)) == datetime(2022, 4, 12, tzinfo=UTC)
+
+
+def test_a_published_line_gives_the_time_too() -> None:
+    body = (
+        "<h1>Drill</h1><p class='dateline'><font>Published 2 June 2022, 09:15</font></p><p>T.</p>"
+    )
+    assert _find(_page(body=body)) == datetime(2022, 6, 2, 9, 15, tzinfo=UTC)
+
+
+def test_plain_text_copies_are_dated_by_their_dateline() -> None:
+    text = (
+        "Kenya signs tea deal with Pakistan\n\nGrowers fear low prices.\n\n"
+        "NAIROBI, 12 April 2022 \u2014 Kenya has signed a three-year agreement.\n\n"
+        "Under the deal, importers commit to buying a minimum volume.\n"
+    ) + "\n".join(f"\nParagraph {n} of the story, with some words about tea." for n in range(8))
+    assert parse_text(text).published == datetime(2022, 4, 12, tzinfo=UTC)
+    undated = text.replace("NAIROBI, 12 April 2022", "NAIROBI")
+    assert parse_text(undated).published is None

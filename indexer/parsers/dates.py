@@ -14,14 +14,16 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
+from html import unescape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from htmldate import find_date
 from lxml.html import HtmlElement, tostring
 from pytz import country_timezones
 
-from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, plausible
+from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, parse_datetime, plausible
 from indexer.parsers.metadata import canonical_url, stated_published
 from indexer.parsers.urls import host_of, split_url
 
@@ -38,6 +40,22 @@ _OFFSET_IN_PAGE = re.compile(
     r"(?:T\d\d:\d\d|\d\d:\d\d:\d\d)(?:\.\d+)?\s?(?:GMT|UTC)?([+-])(\d\d):?([0-5]\d)(?![\d:])"
 )
 # Country domains sites use for other reasons than their country (".tv", ".io", ".fm"…).
+# A dateline: the place in capitals (a country may follow), the day, then a dash:
+# "NAIROBI, 12 April 2022 —", "MANAUS, Brazil, 9 September 2024 —".
+_CAPS = "A-ZÀ-ÖØ-Þ"
+_DATELINE = re.compile(
+    rf"^[{_CAPS}][{_CAPS}'’.\-]+(?:\s+[{_CAPS}][{_CAPS}'’.\-]+){{0,3}}"
+    rf"(?:,\s+[{_CAPS}][^\W\d_]+(?:\s+[{_CAPS}][^\W\d_]+){{0,2}})?(?:\s*\([^)]{{1,30}}\))?"
+    r",\s+(?P<date>[^—–]{6,40}?)\s+(?:—|–|--?)\s"
+)
+# A line that says when the story appeared: "Published 2 June 2022, 09:15", "Updated: …".
+_PUBLISHED_LINE = re.compile(
+    r"^(?:first\s+)?(?:published|posted)(?:\s+on)?\s*:?\s+(?P<date>.{6,60})$", re.IGNORECASE
+)
+_UPDATED_LINE = re.compile(
+    r"^(?:last\s+)?(?:updated|modified)(?:\s+on)?\s*:?\s+(?P<date>.{6,60})$", re.IGNORECASE
+)
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _GENERIC_CCTLDS = {"ai", "am", "cc", "co", "fm", "io", "ly", "me", "tv", "ws", "to", "gg", "nu"}
 _MAX_OFFSET = timedelta(hours=14)
 _MAX_URL_SHIFT_HOURS = 9
@@ -145,6 +163,36 @@ def in_publisher_zone(stated: datetime, html: str, url: str | None) -> datetime:
     return stated
 
 
+def _line_date(pattern: re.Pattern, line: str) -> datetime | None:
+    match = pattern.match(line)
+    return plausible(parse_datetime(match["date"].strip(" .,")), stated=False) if match else None
+
+
+def dates_in_lines(lines: Iterable[str]) -> tuple[datetime | None, datetime | None]:
+    """The publication and update times a story's own lines state, as (published, updated).
+
+    Text copies and old pages without metadata show the date only in words: a dateline
+    ("NAIROBI, 12 April 2022 — …") or a line "Published 2 June 2022, 09:15". The first such
+    line counts; an "Updated …" line is kept apart, as the update time.
+    """
+    published = updated = None
+    for raw in lines:
+        line = " ".join(raw.split())
+        if published is None:
+            published = _line_date(_PUBLISHED_LINE, line) or _line_date(_DATELINE, line)
+        if updated is None:
+            updated = _line_date(_UPDATED_LINE, line)
+        if published is not None and updated is not None:
+            break
+    return published, updated
+
+
+def _text_lines(html: str) -> list[str]:
+    """The lines of text a page shows, roughly: its markup cut at every tag."""
+    text = _TAG.sub("\n", html)
+    return [unescape(line) for line in text.splitlines() if line.strip()]
+
+
 def complete_published(stated: datetime | None, raw_html: str, url: str | None) -> datetime | None:
     """The publication time from what the page states (``PageMetadata.published``) and its text.
 
@@ -152,7 +200,8 @@ def complete_published(stated: datetime | None, raw_html: str, url: str | None) 
     """
     if stated is not None:
         return in_publisher_zone(stated, raw_html, url)
-    return date_in_url(url) or inferred_date(raw_html, url)
+    shown, updated = dates_in_lines(_text_lines(raw_html))
+    return date_in_url(url) or shown or inferred_date(raw_html, url) or updated
 
 
 def find_published(tree: HtmlElement, url: str | None, raw_html: str | None) -> datetime | None:

@@ -15,6 +15,7 @@ from indexer.parsers.article_check import require_body
 from indexer.parsers.authors import clean_authors
 from indexer.parsers.boilerplate import is_notice
 from indexer.parsers.captions import caption_line
+from indexer.parsers.dates import dates_in_lines
 from indexer.parsers.text_norm import clean_paragraph
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -24,6 +25,8 @@ _BYLINE = re.compile(r"^By\s+[^.!?]{2,80}$")
 _WRAPPED_LINE_CHARS = 80
 # The paragraph after the headline is a standfirst when it is this short.
 _MAX_STANDFIRST_WORDS = 60
+# A dateline or a "Published …" line comes in the first paragraphs of a story.
+_DATED_PARAGRAPHS = 4
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -81,6 +84,7 @@ def parse_text(text: str, *, url: str | None = None) -> Article:
     if not authors:
         authors, paragraphs = _byline(paragraphs)
     require_body(paragraphs)
+    published, updated = dates_in_lines([standfirst or "", *paragraphs[:_DATED_PARAGRAPHS]])
     return Article(
         id=article_id(None, title, paragraphs),
         title=title,
@@ -88,5 +92,7 @@ def parse_text(text: str, *, url: str | None = None) -> Article:
         url=url,
         standfirst=standfirst,
         authors=authors,
+        published=published,
+        updated=updated,
         captions=captions,
     )
