@@ -124,6 +124,66 @@ def test_search_facets_save_and_feed(base_url: str, browser: Browser) -> None:
     page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
 
 
+# Text on the search page whose contrast with its background must reach WCAG AA (4.5:1).
+CONTRAST_CHECKED = [
+    ".hit h3 a",
+    ".meta",
+    ".source",
+    ".snippet",
+    ".snippet mark",
+    ".tag",
+    ".fv-label",
+    ".fv-count",
+    ".fv-not",
+    ".facet h2",
+    ".chip",
+    ".chip-kind",
+    ".seg",
+    ".seg.is-current",
+    ".took",
+    ".chart figcaption",
+    "button",
+    ".syntax summary",
+    ".top nav a",
+]
+# The colours of an element's text and of the nearest ancestor with an opaque background.
+COLOURS_JS = """
+(el) => {
+  const text = getComputedStyle(el).color;
+  let node = el;
+  while (node) {
+    const bg = getComputedStyle(node).backgroundColor;
+    if (bg && !bg.endsWith(", 0)") && bg !== "transparent") return [text, bg];
+    node = node.parentElement;
+  }
+  return [text, "rgb(255, 255, 255)"];
+}
+"""
+
+
+def luminance(css: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_contrast_meets_wcag_aa(base_url: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(base_url + "/search?q=port&not_country=NG&person=Wanjiru+Kamau")
+    for selector in CONTRAST_CHECKED:
+        elements = page.locator(selector).all()[:3]
+        assert elements, f"nothing matches {selector}"
+        for element in elements:
+            foreground, background = element.evaluate(COLOURS_JS)
+            ratio = contrast(foreground, background)
+            assert ratio >= 4.5, f"{selector}: {foreground} on {background} is {ratio:.2f}:1"
+
+
 def total_after_exclusion(page: Page, base_url: str, feed_href: str) -> int:
     """How many articles the saved search finds, read from the search page it links to."""
     link = page.locator("table.saved th a").first.get_attribute("href")
