@@ -60,11 +60,13 @@ def test_add_and_rebuild_killed_at_random_moments_lose_nothing(
 
     add = indexer_command("add", str(folder), "--data-dir", str(data_dir))
     result = survive("add", add, data_dir, 4, kills_in_turn(rng, 12.0), ENV)
+    print(f"add: {result.kills}, counts after the kills {result.counts_after_kill}")
     assert result.phases()["index write"] >= 2, result.kills
     assert check_archive(data_dir, expected) == []
 
     rebuild = indexer_command("rebuild", "--data-dir", str(data_dir))
     result = survive("rebuild", rebuild, data_dir, 2, kills_in_turn(rng, 8.0), ENV)
+    print(f"rebuild: {result.kills}, counts after the kills {result.counts_after_kill}")
     assert result.phases()["index write"] >= 1, result.kills
     assert min(result.counts_after_kill) < PAGES  # the kills really cut the rebuild short
     assert check_archive(data_dir, expected) == []
@@ -79,5 +81,6 @@ def test_feed_killed_at_random_moments_loses_nothing(tmp_path: Path, bases: list
             "feed", *(base + path for path in site.feeds), "--data-dir", str(data_dir)
         )
         result = survive("feed", feed, data_dir, 3, kills_in_turn(rng, 6.0), ENV)
+        print(f"feed: {result.kills}, counts after the kills {result.counts_after_kill}")
         assert result.kills
         assert check_archive(data_dir, site.ids(base)) == []

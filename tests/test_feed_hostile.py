@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import random
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import suppress
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from hostile import article_page, gzip_member_of_zeros, sentences
 
 import config
 from archive import open_index
+from bench.crash import serving
 
 SEED = 6
 TIMEOUT = 1.0
@@ -116,15 +116,8 @@ def site() -> Iterator[tuple[HostileSite, str]]:
             with suppress(BrokenPipeError, ConnectionResetError):  # a client over its limit
                 self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield hostile, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield hostile, base
 
 
 RSS = {"Content_Type": "application/rss+xml"}

@@ -43,7 +43,7 @@ SEED = 6
 # Outcomes a file may have: it must be refused, must be added, or may be either.
 REFUSED, ADDED, EITHER = "refused", "added", "either"
 # Parsing time allowed per page in the hostile run (pages built to be slow hit it).
-PARSE_SECONDS = 3
+PARSE_SECONDS = 1.5
 
 
 class Corpus:
