@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import config
+from web.secret import load_secret_key
 
 THREADS = 8
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    load_secret_key(data_dir, config.SECRET_KEY)  # once, before the workers share it
     print(f"Morgue is serving {data_dir} at http://{args.host}:{args.port}/", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     if args.workers <= 1 or not hasattr(os, "fork"):
