@@ -116,6 +116,12 @@ def test_search_facets_save_and_feed(base_url: str, browser: Browser) -> None:
     assert feed.feed.title == "Morgue: Port people"
     assert len(feed.entries) == total_after_exclusion(page, base_url, feed_href)
 
+    # A bar of the date chart narrows the search to its year.
+    page.goto(base_url + "/search?q=port")
+    page.locator(".chart svg a").first.click()
+    page.wait_for_url(re.compile(r"from=\d{4}-01-01&to=\d{4}-12-31"))
+    expect(page.locator(".chart figcaption")).to_contain_text("per month")
+
     # The article page of the first hit.
     page.goto(base_url + "/search?q=customs")
     page.locator(".hit h3 a").first.click()
