@@ -85,3 +85,25 @@ def test_demo_standfirsts():
         article = parse_file(SAMPLES / name)
         assert article.standfirst and article.standfirst.startswith(start), name
         assert not any(p.startswith(start) for p in article.body), name
+
+
+def test_headline_section_label_and_byline_stay_out_of_the_body():
+    page = f"""<html><body><header><ul class="menu"><li><a href="/">Home</a></li></ul></header>
+      <article><span class="section-label">Local news</span><a href="/local">Porto</a>
+      <h1>Bridge to be rebuilt</h1>
+      <p class="signature">Par Jeanne Dupont (correspondante)</p><p class="date">Publié le
+        <time datetime="2022-10-05">5 octobre 2022</time></p>{STORY}</article></body></html>"""
+    article = parse_html(page)
+    assert len(article.body) == 5
+    assert all(p.startswith("The council met on Monday") for p in article.body)
+
+
+def test_demo_bodies_start_with_the_story():
+    for name, start in (
+        ("2021-01-correio-do-atlantico-cheias-porto-ribeira.html", "PORTO — As águas"),
+        ("2022-10-le-veilleur-marseille-taxe-carbone-maritime.html", "MARSEILLE — À quelques"),
+    ):
+        article = parse_file(SAMPLES / name)
+        assert article.body[0].startswith(start), (name, article.body[:3])
+        assert not any(p == article.title or p == article.section for p in article.body), name
+

@@ -18,6 +18,7 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement, fragment_fromstring
 from readability import Document
 
+from indexer.parsers.article_head import head_lines
 from indexer.parsers.boilerplate import is_notice, prune_boilerplate
 from indexer.parsers.layout_tables import unfold_layout_tables
 from indexer.parsers.text_norm import clean_paragraph, same_text, words
@@ -96,11 +97,18 @@ def _like_headline(paragraph: str, title: str) -> bool:
     return bool(para) and len(para & head) >= _HEADLINE_OVERLAP * max(len(para), len(head))
 
 
-def _drop_repeats(paragraphs: list[str], title: str, captions: list[str]) -> list[str]:
-    """Drop the headline repeated at the top and paragraphs that repeat a caption."""
+def _drop_repeats(
+    paragraphs: list[str], title: str, head: list[str], captions: list[str]
+) -> list[str]:
+    """Drop the headline and the labels above it (``head``) where the paragraphs start with
+    them, and paragraphs that repeat a caption."""
+    # Inline labels side by side come out glued into one line ("Local newsPorto").
+    labels = "".join("".join(words(line)) for line in head)
     start = 0
-    while start < _HEADLINE_SEARCH and start < len(paragraphs):
-        if not _like_headline(paragraphs[start], title):
+    while start < _HEADLINE_SEARCH + len(head) and start < len(paragraphs):
+        paragraph = paragraphs[start]
+        compact = "".join(words(paragraph))
+        if not (_like_headline(paragraph, title) or (compact and compact in labels)):
             break
         start += 1
     return [p for p in paragraphs[start:] if not any(same_text(p, c) for c in captions)]
@@ -115,9 +123,10 @@ def extract_body(
     body when they reappear inside the article block.
     """
     unfold_layout_tables(tree)
+    head = head_lines(tree, title)
     prune_boilerplate(tree)
     paragraphs = _nonempty(_trafilatura_paragraphs(tree))
     if len(paragraphs) < _FEW_PARAGRAPHS:
         paragraphs = _better_of(paragraphs, _nonempty(_readability_paragraphs(tree)))
     paragraphs = [p for p in paragraphs if not is_notice(p)]
-    return _drop_repeats(paragraphs, title, captions or [])
+    return _drop_repeats(paragraphs, title, head, captions or [])

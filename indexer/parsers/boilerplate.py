@@ -23,14 +23,15 @@ from lxml.html import HtmlElement
 _FURNITURE_WORDS = (
     r"comments?|comment-list|disqus|newsletters?|signup|sign-up|subscribe|subscription|share|"
     r"sharing|social|socials|related|recommended|recommendations|more-stories|most-popular|"
-    r"most-read|popular|trending|outbrain|taboola|promo|sidebar|breadcrumbs?|tags|author-bio"
+    r"most-read|popular|trending|outbrain|taboola|promo|sidebar|breadcrumbs?|tags|author-bio|"
+    r"bylines?|signature|dateline|timestamp|date|authors?|auteur|autor"
 )
 _FURNITURE = re.compile(
     rf"^(?:{_FURNITURE_WORDS})(?:$|[-_])|[-_](?:{_FURNITURE_WORDS})$", re.IGNORECASE
 )
 _FURNITURE_XPATH = (
     "//*[self::div or self::section or self::aside or self::ul or self::ol or self::nav "
-    "or self::footer or self::form][@class or @id]"
+    "or self::footer or self::form or self::p][@class or @id]"
 )
 # A block with this many long paragraphs is article text, whatever its name says.
 _ARTICLE_PARAGRAPHS = 3

@@ -79,7 +79,7 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     if len(description) > _MAX_STANDFIRST_CHARS:
         description = ""  # a page description this long is a text dump, not a standfirst
     captions = extract_captions(tree, meta.image_captions)
-    shown = take_standfirst(tree)
+    shown = take_standfirst(tree, title)
     standfirst = shown or description or None
     if standfirst:
         _drop_deck(tree, standfirst)

@@ -17,6 +17,7 @@ import re
 
 from lxml.html import HtmlElement
 
+from indexer.parsers.article_head import headline_element
 from indexer.parsers.captions import split_credit
 from indexer.parsers.text_norm import clean_paragraph
 
@@ -80,13 +81,9 @@ def _next_block(headline: HtmlElement) -> HtmlElement | None:
     return next((e for e in headline.itersiblings() if isinstance(e.tag, str) and _text(e)), None)
 
 
-def _headline(tree: HtmlElement) -> HtmlElement | None:
-    return next((h for h in tree.iter("h1") if _text(h)), None)
-
-
-def take_standfirst(tree: HtmlElement) -> str | None:
+def take_standfirst(tree: HtmlElement, title: str = "") -> str | None:
     """The standfirst shown under the headline, removed from ``tree``; None when there is none."""
-    headline = _headline(tree)
+    headline = headline_element(tree, title)
     if headline is None:
         return None
     following = headline.xpath(f"following::*[position() <= {_SEARCH_ELEMENTS}]")
