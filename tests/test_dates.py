@@ -243,3 +243,21 @@ def test_plain_text_copies_are_dated_by_their_dateline() -> None:
     assert parse_text(text).published == datetime(2022, 4, 12, tzinfo=UTC)
     undated = text.replace("NAIROBI, 12 April 2022", "NAIROBI")
     assert parse_text(undated).published is None
+
+
+def test_the_lead_image_address_dates_a_page_that_states_nothing(corpus_dir: Path) -> None:
+    """news.az states no date; its lead image is filed under /uploads/2020/10/13/, while
+    htmldate would take the "today" date of the page header (8 December)."""
+    found, gold = _published(corpus_dir, "1791336003.html")
+    assert found is not None and found.date().isoformat() == gold == "2020-10-13"
+
+
+def test_a_stated_date_beats_the_lead_image_day() -> None:
+    head = (
+        '<meta property="og:image" content="https://img.example/uploads/2017/07/13/file.jpg">'
+        '<meta property="article:published_time" content="2020-10-15T09:00:00+02:00">'
+    )
+    assert _find(_page(head)) == datetime(2020, 10, 15, 9, tzinfo=timezone(timedelta(hours=2)))
+    assert _find(_page(head.split('<meta property="article')[0])) == datetime(
+        2017, 7, 13, tzinfo=UTC
+    )

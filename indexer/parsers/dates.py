@@ -55,6 +55,9 @@ _PUBLISHED_LINE = re.compile(
 _UPDATED_LINE = re.compile(
     r"^(?:last\s+)?(?:updated|modified)(?:\s+on)?\s*:?\s+(?P<date>.{6,60})$", re.IGNORECASE
 )
+# The page's lead image (og:image, twitter:image); its address often holds its upload day.
+_LEAD_IMAGE = re.compile(r"<meta\b[^>]*?\b(?:og|twitter):image\b[^>]*>", re.IGNORECASE)
+_CONTENT = re.compile(r"""\bcontent\s*=\s*["']([^"']+)""", re.IGNORECASE)
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _GENERIC_CCTLDS = {"ai", "am", "cc", "co", "fm", "io", "ly", "me", "tv", "ws", "to", "gg", "nu"}
 _MAX_OFFSET = timedelta(hours=14)
@@ -71,6 +74,20 @@ def date_in_url(url: str | None) -> datetime | None:
     except ValueError:
         return None
     return plausible(day, stated=False)
+
+
+def lead_image_day(html: str) -> datetime | None:
+    """The day in the address of the page's lead image (``/uploads/2020/10/13/…``).
+
+    A CMS files a story's picture under the day it was uploaded, which is the day the story
+    was written; only asked when neither the page nor its URL states a day.
+    """
+    for tag in _LEAD_IMAGE.findall(html):
+        content = _CONTENT.search(tag)
+        day = date_in_url(content.group(1).strip()) if content else None
+        if day:
+            return day
+    return None
 
 
 def _first_of_january_written(html: str, year: int) -> bool:
@@ -201,7 +218,13 @@ def complete_published(stated: datetime | None, raw_html: str, url: str | None) 
     if stated is not None:
         return in_publisher_zone(stated, raw_html, url)
     shown, updated = dates_in_lines(_text_lines(raw_html))
-    return date_in_url(url) or shown or inferred_date(raw_html, url) or updated
+    return (
+        date_in_url(url)
+        or shown
+        or lead_image_day(raw_html)
+        or inferred_date(raw_html, url)
+        or updated
+    )
 
 
 def find_published(tree: HtmlElement, url: str | None, raw_html: str | None) -> datetime | None:
