@@ -107,3 +107,38 @@ def test_demo_bodies_start_with_the_story():
         assert article.body[0].startswith(start), (name, article.body[:3])
         assert not any(p == article.title or p == article.section for p in article.body), name
 
+
+def test_caption_credits_are_the_names_alone():
+    figures = [
+        ("Dockers at the gate. <span class='credit'>(Photo: Ana Reis/The Courier)</span>",
+         "Ana Reis/The Courier"),
+        ("Fishermen mend nets. <span class='credit'>PHOTO: Supplied</span>", "Supplied"),
+        ("A rider waits. <small class='photo-credit'>© Daily News/Asha Rao</small>",
+         "Daily News/Asha Rao"),
+        ("Un navire quitte le port. — Photo\u00a0: Julie Ferrand / Le Journal",
+         "Julie Ferrand / Le Journal"),
+        ("O cais coberto pelas águas. <em>Fotografia: Miguel Teixeira/Jornal</em>",
+         "Miguel Teixeira/Jornal"),
+        ("Die Brücke im Nebel. Foto: Jan Weber", "Jan Weber"),
+    ]  # fmt: skip
+    shown = "".join(f"<figure><img src='{n}.jpg'><figcaption>{c}</figcaption></figure>"
+                    for n, (c, _) in enumerate(figures))  # fmt: skip
+    page = f"<html><body><h1>Bridge</h1><article>{shown}{STORY}</article></body></html>"
+    article = parse_html(page)
+    assert [c.credit for c in article.captions] == [credit for _, credit in figures]
+    assert all(c.text and c.text.endswith(".") for c in article.captions)
+
+
+def test_a_json_ld_caption_shown_on_the_page_is_kept_once():
+    ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge",'
+          ' "image": {"@type": "ImageObject", "url": "a.jpg", "caption": "The quay under water.",'
+          ' "creditText": "Fotografia: Rui Sá/Jornal"}}')  # fmt: skip
+    page = f"""<html><head><script type="application/ld+json">{ld}</script></head><body>
+      <h1>Bridge</h1><article><figure><img src="a.jpg"><figcaption>The quay  under water.
+      <em>Fotografia: Rui Sá/Jornal</em></figcaption></figure>{STORY}</article></body></html>"""
+    article = parse_html(page)
+    assert [(c.text, c.credit) for c in article.captions] == [
+        ("The quay under water.", "Rui Sá/Jornal")
+    ]
+    demo = parse_file(SAMPLES / "2021-01-correio-do-atlantico-cheias-porto-ribeira.html")
+    assert len(demo.captions) == 1

@@ -82,7 +82,7 @@ def test_headline_only_is_not_an_article():
         ("The river at dawn. Image: Jane Doe", "The river at dawn.", "Jane Doe"),
         ("The river at dawn. Credit: Jane Doe/Getty Images", "The river at dawn.",
          "Jane Doe/Getty Images"),
-        ("The river at dawn. © Jane Doe", "The river at dawn.", "© Jane Doe"),
+        ("The river at dawn. © Jane Doe", "The river at dawn.", "Jane Doe"),
         ("A photo released by Reuters", "A photo released by Reuters", None),
         ("He said it was over. Mr Smith", "He said it was over. Mr Smith", None),
     ],

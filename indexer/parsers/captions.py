@@ -17,7 +17,7 @@ from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from archive.article import Caption
-from indexer.parsers.text_norm import clean_paragraph, clean_spaces, same_text
+from indexer.parsers.text_norm import clean_paragraph, clean_spaces, same_text, words
 
 # Agencies and picture libraries whose bare name is a credit.
 _AGENCY = (
@@ -28,9 +28,11 @@ _AGENCY = (
     r"Kyodo|Yonhap|AAP|ANP|ANSA|NASA|Wikimedia\s+Commons|Flickr|Unsplash|Pexels|Handout|Pool|"
     r"Xinhua\s+News\s+Agency|Photothek|Imago|Sipa(?:\s+USA)?|Redux|Polaris)"
 )
+# Labels before a credit, in any case ("Photo:", "PHOTO:", "Fotografia:", "Crédit :").
 _KEYWORD = (
-    r"(?:Photo(?:graph)?s?|Pictures?|Pics?|Images?|Illustrations?|Credits?|Fotos?|Source|"
-    r"Video|Screenshot|Photo\s+credit|Image\s+credit|Picture\s+credit)"
+    r"(?i:Photo(?:graph)?s?|Pictures?|Pics?|Images?|Illustrations?|Credits?|Fotos?|Source|"
+    r"Video|Screenshot|Photo\s+credit|Image\s+credit|Picture\s+credit|Fotografias?|"
+    r"Fotograf[íi]as?|Photographies?|Imagem|Imagen|Bild|Cr[ée]dits?|Cr[ée]ditos?)"
 )
 _NAME = r"[\w.'’&-]+(?:\s+[\w.'’&-]+){0,4}"
 
@@ -49,9 +51,12 @@ _CREDIT = re.compile(
 )
 # Where a trailing credit can start: after a sentence end (even without a space, as when a
 # caption and its credit sit in two inline elements), a dash or a bar.
-_CREDIT_START = re.compile(r"(?:[.!?\"”’]\s*|\s+[|–—-]\s+|\s*\|\s*)(?=\S)")
+# The dash may follow a sentence end: "in Marseille. — Photo : X".
+_CREDIT_START = re.compile(r"(?:[.!?\"”’]\s*|\s+[|–—-]\s+|(?<=\s)[|–—]\s+|\s*\|\s*)(?=\S)")
+# What a credit drops, so that every credit is the name(s) alone.
 _CREDIT_PREFIX = re.compile(
-    rf"^(?:{_KEYWORD}(?:\s+credit)?\s*(?:[:：|]|by\b)|[Cc]redit\s*(?::|\.\.\.|…))\s*"
+    rf"^(?:{_KEYWORD}(?:\s+credit)?\s*(?:[:：|]|by\b)|[Cc]redit\s*(?::|\.\.\.|…)"
+    rf"|(?:©|\(c\)|Copyright\b)(?:\s*©)?)\s*"
 )
 _MAX_CREDIT_WORDS = 12
 
@@ -259,10 +264,21 @@ def extract_captions(tree: HtmlElement, extra: list[str] | None = None) -> list[
             last_figure = figure
     for text in extra or []:
         caption = split_credit(text)
-        if caption.text and not any(_same_caption(caption, seen) for seen in found):
+        if caption.text and not any(_shown(caption, seen) for seen in found):
             found.append(caption)
     return found
 
 
 def _same_caption(a: Caption, b: Caption) -> bool:
     return same_text(a.text, b.text) or (not a.text and a.credit == b.credit)
+
+
+def _phrase(text: str) -> str:
+    return " " + " ".join(words(text)) + " "
+
+
+def _shown(extra: Caption, seen: Caption) -> bool:
+    """Whether a caption from metadata is one the page shows (maybe with more words around)."""
+    return _same_caption(extra, seen) or _phrase(extra.text) in _phrase(
+        f"{seen.text} {seen.credit or ''}"
+    )
