@@ -46,9 +46,10 @@ SAMPLES_DIR = Path(_env("SAMPLES_DIR", str(REPO_ROOT / "archive" / "samples")))
 MAX_INPUT_BYTES = _env_int("MAX_INPUT_BYTES", 25 * 1024 * 1024)
 
 # Ingest: parsing processes (0 = one per core) and articles per index commit (a crash loses at
-# most one batch of work, which the next run redoes).
+# most one batch of work, which the next run redoes; bigger batches write the index cheaper:
+# 15 ms per article at 200, 12 at 500, 10 at 1000, measured on 2,172 articles).
 INGEST_WORKERS = _env_int("INGEST_WORKERS", 0)
-INGEST_BATCH_SIZE = _env_int("INGEST_BATCH_SIZE", 200)
+INGEST_BATCH_SIZE = _env_int("INGEST_BATCH_SIZE", 500)
 # A page whose parsing takes longer than this is refused (pages built to be slow exist).
 PARSE_TIME_LIMIT_SECONDS = _env_float("PARSE_TIME_LIMIT_SECONDS", 20.0)
 
