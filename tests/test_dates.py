@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import config
+from indexer.parsers import parse_file
 from indexer.parsers.dates import date_in_url, dates_in_lines, find_published
 from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, parse_datetime
 from indexer.parsers.html import parse_tree
@@ -261,3 +263,19 @@ def test_a_stated_date_beats_the_lead_image_day() -> None:
     assert _find(_page(head.split('<meta property="article')[0])) == datetime(
         2017, 7, 13, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2022-04-kenya-pakistan-tea-deal.txt", datetime(2022, 4, 12, tzinfo=UTC)),
+        ("2024-09-manaus-solar-water-purifiers.txt", datetime(2024, 9, 9, tzinfo=UTC)),
+        ("typhoon-kalapati-eastern-samar.txt", None),  # "BORONGAN, Philippines —": no day
+        (
+            "2022-06-morning-lantern-istanbul-earthquake-drill.html",
+            datetime(2022, 6, 2, 9, 15, tzinfo=UTC),
+        ),
+    ],
+)
+def test_demo_articles_dated_by_their_text(name: str, expected: datetime | None) -> None:
+    assert parse_file(config.SAMPLES_DIR / name).published == expected

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import config
+from indexer.parsers import parse_file
 from indexer.parsers.authors import clean_authors, split_byline
 from indexer.parsers.html import parse_tree
 from indexer.parsers.metadata import extract_metadata, strip_site_suffix
@@ -285,3 +287,31 @@ def test_the_site_logo_heading_is_not_the_headline() -> None:
     )
     assert meta.title == "Actors quarrel in public"
     assert meta.site_name == "Example Media"
+
+
+@pytest.mark.parametrize(
+    ("name", "site", "section"),
+    [
+        ("2020-03-northern-dispatch-tromso-fjord-ice.html", "The Northern Dispatch", "Science"),
+        ("2022-10-le-veilleur-marseille-taxe-carbone-maritime.html", "Le Veilleur", "Économie"),
+        ("2021-02-pacific-record-east-africa-customs-system.html", "The Pacific Record", "World"),
+        ("2021-01-correio-do-atlantico-cheias-porto-ribeira.html", "Correio do Atlântico", "Local"),
+        ("2022-06-morning-lantern-istanbul-earthquake-drill.html", "The Morning Lantern", None),
+    ],
+)
+def test_demo_articles_get_their_site_and_section(
+    name: str, site: str, section: str | None
+) -> None:
+    article = parse_file(config.SAMPLES_DIR / name)
+    assert (article.source, article.section) == (site, section)
+
+
+def test_demo_graph_authors_and_day_only_date() -> None:
+    ledger = parse_file(
+        config.SAMPLES_DIR / "2022-09-global-ledger-eu-shipping-emissions-levy.html"
+    )
+    assert ledger.authors == ["Jonas Weber", "Kwame Asante"]
+    record = parse_file(
+        config.SAMPLES_DIR / "2021-02-pacific-record-east-africa-customs-system.html"
+    )
+    assert record.published == datetime(2021, 2, 24, 3, 30, tzinfo=timezone(timedelta(hours=8)))
