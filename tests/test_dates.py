@@ -279,3 +279,10 @@ def test_a_stated_date_beats_the_lead_image_day() -> None:
 )
 def test_demo_articles_dated_by_their_text(name: str, expected: datetime | None) -> None:
     assert parse_file(config.SAMPLES_DIR / name).published == expected
+
+
+def test_a_bare_utc_day_gives_way_to_the_time_on_the_next_local_day() -> None:
+    head = '<meta name="DC.date.issued" content="2021-02-23">'
+    body = "<h1>H</h1><time datetime='2021-02-24T03:30:00+08:00'>24 Feb</time><p>Text.</p>"
+    found = _find(_page(head, body))
+    assert found == datetime(2021, 2, 24, 3, 30, tzinfo=timezone(timedelta(hours=8)))

@@ -12,7 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from lxml.html import HtmlElement
 
@@ -192,18 +192,20 @@ def _time_elements(tree: HtmlElement) -> list[datetime]:
 
 
 def _most_precise(stated: list[datetime], shown: list[datetime]) -> datetime:
-    """The earliest statement, a bare day giving way to a time stated on that same local day.
+    """The earliest statement, a bare day giving way to a time stated on that same day.
 
     A bare day held as midnight UTC is "earlier" than any time of that day, yet says less: a
     page stating "2021-02-24" and showing 03:30 +08:00 was published at 03:30 on the 24th in
-    its own zone (19:30 UTC on the 23rd). A time shown in the page (``<time datetime>``) only
-    refines a stated day; it never replaces one.
+    its own zone (19:30 UTC on the 23rd). The bare day may be the local or the UTC day of that
+    time; the time, with its offset, wins either way. A time shown in the page (``<time
+    datetime>``) only refines a stated day; it never replaces one.
     """
     precise = [date for date in stated if not _is_bare_day(date)]
     refined = []
     for date in stated:
         if _is_bare_day(date):
-            same_day = [p for p in precise + shown if p.date() == date.date()]
+            same_day = [p for p in precise + shown
+                        if date.date() in (p.date(), p.astimezone(UTC).date())]  # fmt: skip
             date = min(same_day) if same_day else date
         refined.append(date)
     return min(refined)
