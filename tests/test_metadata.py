@@ -315,3 +315,16 @@ def test_demo_graph_authors_and_day_only_date() -> None:
         config.SAMPLES_DIR / "2021-02-pacific-record-east-africa-customs-system.html"
     )
     assert record.published == datetime(2021, 2, 24, 3, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_site_name_variants_and_the_app_name_as_last_resort() -> None:
+    variant = _html('<meta property="og:site-name" content="Daily Example">')
+    assert extract_metadata(parse_tree(variant)).site_name == "Daily Example"
+    app = _html('<meta name="apple-mobile-web-app-title" content="Example">')
+    assert extract_metadata(parse_tree(app)).site_name == "Example"
+    both = _html(
+        '<meta name="apple-mobile-web-app-title" content="Example">'
+        "<title>Port opens | The Daily Example</title>",
+        "<h1>Port opens</h1>",
+    )
+    assert extract_metadata(parse_tree(both)).site_name == "The Daily Example"

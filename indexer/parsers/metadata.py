@@ -94,7 +94,10 @@ _META_UPDATED = ("article:modified_time", "og:article:modified_time", "og:update
                  "bt:moddate", "last-modified", "lastmod", "updated")  # fmt: skip
 _META_SECTION = ("article:section", "og:article:section", "parsely-section", "og:section",
                  "section", "articlesection", "cxenseparse:section")  # fmt: skip
-_META_SITE = ("og:site_name", "application-name", "dc.publisher", "publisher", "cxenseparse:site")
+_META_SITE = ("og:site_name", "og:site-name", "og:sitename", "application-name", "dc.publisher",
+              "publisher", "cxenseparse:site")  # fmt: skip
+# The site's app: its short name ("NYTimes"), when nothing else names the site.
+_META_APP = ("apple-mobile-web-app-title", "al:android:app_name")
 _META_LANGUAGE = ("content-language", "dc.language", "language", "og:locale")
 
 _MAX_DESCRIPTION = 600
@@ -399,7 +402,8 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     shown, logos = _headings(tree)
     headline = _title(src, shown, stated_site)
     page_title = clean_spaces(tree.findtext(".//title") or "")
-    site_name = stated_site or name_in_title(page_title, headline) or next(iter(logos), None)
+    site_name = (stated_site or name_in_title(page_title, headline) or next(iter(logos), None)
+                 or _first(tags, _META_APP))  # fmt: skip
     canonical = canonical_url(tree, url)
     page_url = url or canonical
     title = headline or page_title
