@@ -4,7 +4,8 @@ The 181 pages of the extraction benchmark are copied ``--copies`` times into a t
 (as shipped, ``.html.gz``); copy k > 0 gets ``?copy=k`` appended to its canonical address, so it is
 a distinct article rather than an update. The command runs as a user would run it (a fresh
 process, all cores), then once more on the same folder, where every page is already committed.
-Peak memory is the largest sum of resident memory over the command and its worker processes.
+Peak memory is the largest sum of proportional set sizes (PSS) over the command and its worker
+processes: what they take together, pages the forked workers share counted once.
 "CPU-bound pages/s" is what the CPU time per page allows on all cores of this machine when
 nothing else runs on them (the wall-clock rate is lower when other processes share the cores).
 
@@ -48,14 +49,15 @@ def make_pages(folder: Path, copies: int) -> int:
     return count
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (from /proc)."""
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants: the sum of their proportional set sizes
+    (pages shared by the forked workers counted once, not once per process)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(re.search(r"Pss:\s+(\d+) kB", rollup).group(1)) * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):
@@ -84,7 +86,7 @@ def run_add(folder: Path, data_dir: Path, workers: int | None) -> tuple[float, f
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            peak = max(peak, tree_memory(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
