@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.article import Article, Caption
 from bench.entities import gold_article, score_countries, score_persons
@@ -136,3 +138,13 @@ def test_organisation_names_continue_over_of() -> None:
     assert "University of Helsinki" in found.organizations
     assert "U.S. Department of Agriculture" in found.organizations
     assert sorted(found.countries) == ["FI", "US"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("aAzZ '’-.\n\u00a0,:$()ÉğßЖ中1Mr.Jr.USS")), max_size=80)
+)
+def test_any_text_gives_well_formed_entities(text: str) -> None:
+    found = entities_of_text(text)
+    assert all(code.isupper() and len(code) in (2, 4) for code in found.countries)
+    assert all(name and name == name.strip() for name in found.persons)
