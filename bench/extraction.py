@@ -5,7 +5,8 @@ precision and recall (normalised, so every page weighs the same), corpus precisi
 over pages with a non-empty prediction, recall as the mean over pages with a non-empty gold
 text, F1 of the two means. Time is the whole ``parse_html`` per page (decoding, metadata,
 captions, body) in one process: wall clock, and CPU time, which a busy machine disturbs less.
-Captions are checked on every page that has a ``<figcaption>``.
+Captions are checked on every page that has a ``<figcaption>``. Last, made-up pages of 3 and
+20 MB (a story, an app-state script, SVG icons, a long comment thread) are parsed once each.
 
     .venv/bin/python -m bench.extraction [--limit N] [--worst K]
 """
@@ -143,6 +144,48 @@ def check_captions(raw: bytes, article: Article | None, stats: CaptionStats) -> 
             stats.missed.append(text[:100])
 
 
+def large_page(megabytes: float) -> str:
+    """A made-up page of about ``megabytes`` MB shaped like the large pages users save: a short
+    story, then an inline app-state script, SVG icons and a long comment thread."""
+    story = "".join(
+        f"<p>The council met on Monday and voted to rebuild the harbour bridge, officials said "
+        f"after a long debate about the cost of the works, in statement number {n}.</p>"
+        for n in range(12)
+    )
+    state = '{"items": [' + ",".join(f'{{"id": {n}, "v": "x{n}"}}' for n in range(20000)) + "]}"
+    icon = '<svg viewBox="0 0 24 24"><path d="M12 2L2 7l10 5 10-5-10-5z"/></svg>' * 200
+    comment = (
+        '<div class="comment-body"><div class="who"><a href="/u/{n}">reader{n}</a> {n} min ago'
+        "</div><p>I think the bridge should have been rebuilt years ago, reply {n}.</p>"
+        '<a href="/reply/{n}">Reply</a></div>\n'
+    )
+    head = (
+        "<html><head><title>Bridge to be rebuilt</title></head><body><nav><a href='/'>Home</a>"
+        f"</nav><article><h1>Bridge to be rebuilt</h1>{story}</article>"
+        f"<script>window.__STATE__ = {state};</script>{icon}<section id='thread'>"
+    )
+    comments, size, n = [], len(head), 0
+    while size < megabytes * 1024 * 1024:
+        comments.append(comment.format(n=n))
+        size += len(comments[-1])
+        n += 1
+    return head + "".join(comments) + "</section></body></html>"
+
+
+def time_large_pages(sizes: tuple[float, ...] = (3, 20)) -> list[tuple[str, str]]:
+    """Rows of (label, seconds and whether the story came out whole) for the large pages."""
+    rows = []
+    for megabytes in sizes:
+        page = large_page(megabytes)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        article = parse_html(page)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        whole = len(article.body) == 12 and article.body[0].startswith("The council met")
+        label = f"made-up {megabytes:g} MB page: s wall / CPU"
+        rows.append((label, f"{wall:.2f} / {cpu:.2f} (story {'whole' if whole else 'WRONG'})"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="only the first N pages")
@@ -192,6 +235,7 @@ def main() -> None:
         ("  credit split off", f"{captions.credit_split} ({split_share:.1%})"),
         ("  any figcaption left in body (>= 6 words)", f"{captions.in_body}"),
     ]  # fmt: skip
+    rows += time_large_pages()
     width = max(len(label) for label, _ in rows)
     print(f"{'measure':<{width}}  value")
     for label, value in rows:

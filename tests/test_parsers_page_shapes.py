@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.extraction import large_page
 from indexer.parsers import parse_file, parse_html
 
 SAMPLES = Path(__file__).resolve().parent.parent / "archive" / "samples"
@@ -142,3 +143,29 @@ def test_a_json_ld_caption_shown_on_the_page_is_kept_once():
     ]
     demo = parse_file(SAMPLES / "2021-01-correio-do-atlantico-cheias-porto-ribeira.html")
     assert len(demo.captions) == 1
+
+
+def test_very_large_pages_keep_their_story():
+    for megabytes in (3, 20):
+        article = parse_html(large_page(megabytes))
+        assert article.title == "Bridge to be rebuilt"
+        assert len(article.body) == 12, megabytes
+        assert article.body[0].startswith("The council met on Monday")
+        assert not any("reply" in p for p in article.body)
+
+
+def test_huge_live_blog_is_read_without_the_extractors():
+    entries = "".join(
+        f"<div class='entry'><h3>Update {n}</h3><p>Crews worked through the night on the harbour "
+        f"bridge, and the mayor said the works were on schedule, update number {n}.</p></div>"
+        for n in range(15000)
+    )
+    page = f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Live: bridge works</h1>" \
+           f"{entries}</article></body></html>"  # fmt: skip
+    article = parse_html(page)
+    assert article.body[:2] == [
+        "Update 0",
+        "Crews worked through the night on the harbour bridge, and the mayor said the works "
+        "were on schedule, update number 0.",
+    ]
+    assert len(article.body) > 1000

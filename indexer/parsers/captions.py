@@ -248,7 +248,10 @@ def extract_captions(tree: HtmlElement, extra: list[str] | None = None) -> list[
     """
     found: list[Caption] = []
     last_figure = None
-    candidates = tree.xpath(f"//figcaption | //*[{_CAPTION_HINT}]")
+    candidates = [
+        e for e in tree.iter()
+        if e.tag == "figcaption" or "aption" in (e.get("class") or "").lower()
+    ]  # fmt: skip
     for element in _outermost([e for e in candidates if _is_caption_element(e)]):
         caption = _caption_from_element(element)
         teaser = _is_teaser(element, caption)

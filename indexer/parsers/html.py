@@ -17,6 +17,7 @@ from indexer.parsers.article_check import require_body
 from indexer.parsers.body import extract_body
 from indexer.parsers.captions import extract_captions
 from indexer.parsers.dates import complete_published
+from indexer.parsers.large_pages import MAX_DATE_SEARCH_CHARS, bounded_html
 from indexer.parsers.metadata import extract_metadata
 from indexer.parsers.reading import decode
 from indexer.parsers.standfirst import take_standfirst
@@ -72,6 +73,7 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
     text = decode(data, html=True) if isinstance(data, bytes) else data
     if not text.strip():
         raise NotAnArticle("empty file")
+    text = bounded_html(text)
     tree = parse_tree(text)
     meta = extract_metadata(tree, url)
     title = clean_paragraph(meta.title or _first_heading(tree))
@@ -89,7 +91,9 @@ def parse_html(data: bytes | str, *, url: str | None = None) -> Article:
         standfirst = None  # the summary is the lead paragraph itself: keep it once, in the body
     if not title:
         title = body[0] if len(body[0]) <= 150 else ""
-    published = complete_published(meta.published, text, meta.canonical_url or url)
+    published = complete_published(
+        meta.published, text[:MAX_DATE_SEARCH_CHARS], meta.canonical_url or url
+    )
     return Article(
         id=article_id(meta.canonical_url, title, body),
         title=title,

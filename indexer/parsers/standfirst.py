@@ -14,6 +14,8 @@ first paragraph of the body, not a standfirst, and stays where it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -81,12 +83,26 @@ def _next_block(headline: HtmlElement) -> HtmlElement | None:
     return next((e for e in headline.itersiblings() if isinstance(e.tag, str) and _text(e)), None)
 
 
+def _following(element: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``element`` in document order (its own descendants excluded).
+
+    Walked with iter(): XPath's ``following::`` axis would collect the whole rest of the page.
+    """
+    walk = element.getroottree().getroot().iter()
+    for node in walk:
+        if node is element:
+            break
+    for _ in element.iterdescendants():
+        next(walk)
+    return (node for node in walk if isinstance(node.tag, str))
+
+
 def take_standfirst(tree: HtmlElement, title: str = "") -> str | None:
     """The standfirst shown under the headline, removed from ``tree``; None when there is none."""
     headline = headline_element(tree, title)
     if headline is None:
         return None
-    following = headline.xpath(f"following::*[position() <= {_SEARCH_ELEMENTS}]")
+    following = list(islice(_following(headline), _SEARCH_ELEMENTS))
     under = _next_block(headline)
     for element in following:
         if element.tag not in _TAGS or not _fits(element):
