@@ -74,7 +74,8 @@ def pages(limit: int | None = None) -> Iterator[tuple[str, bytes, str]]:
 @dataclass
 class CaptionStats:
     figcaptions: int = 0
-    teasers: int = 0
+    teasers: Counter = field(default_factory=Counter)
+    teasers_kept: int = 0
     found: int = 0
     with_credit: int = 0
     credit_split: int = 0
@@ -86,21 +87,26 @@ def _phrase(text: str) -> str:
     return " " + " ".join(words(text)) + " "
 
 
-def _names_another_page(element: lxml.html.HtmlElement, has_credit: bool) -> bool:
-    """A teaser, not a photo caption: under a link to a page, in a footer or menu, or all link."""
+def _teaser_kind(element: lxml.html.HtmlElement, has_credit: bool) -> str | None:
+    """Why a figcaption is a teaser, not a photo caption, or None: under a link to another page,
+    in a footer, menu or aside, or all link with no credit and no photo beside it."""
     for ancestor in element.iterancestors():
+        if ancestor.tag in ("footer", "nav", "aside"):
+            return "in a footer, menu or aside"
         href = (ancestor.get("href") or "#").lower().split("?")[0]
-        if ancestor.tag in ("footer", "nav") or (
-            ancestor.tag == "a" and not href.startswith("#") and not href.endswith(_PICTURES)
-        ):
-            return True
+        if ancestor.tag == "a" and not href.startswith("#") and not href.endswith(_PICTURES):
+            return "under a link to another page"
+    figure = next(element.iterancestors("figure"), element.getparent())
+    if has_credit or figure.xpath(".//img | .//picture"):
+        return None
     text = len(clean_spaces(element.text_content()))
     linked = sum(len(clean_spaces(a.text_content())) for a in element.iter("a"))
-    return not has_credit and linked >= 0.9 * text
+    return "all link, no photo" if linked >= 0.9 * text else None
 
 
-def _figcaptions(raw: bytes) -> list[tuple[str, bool, bool]]:
-    """(text, has a credit, is a teaser) of each non-empty <figcaption>, from the page alone."""
+def _figcaptions(raw: bytes) -> list[tuple[str, bool, str | None]]:
+    """(text, has a credit, why it is a teaser) of each non-empty <figcaption>, from the page
+    alone."""
     tree = lxml.html.document_fromstring(raw, parser=lxml.html.HTMLParser(encoding="utf-8"))
     found = []
     for element in tree.iter("figcaption"):
@@ -109,7 +115,7 @@ def _figcaptions(raw: bytes) -> list[tuple[str, bool, bool]]:
             has_credit = bool(element.xpath(f".//*[{_CREDIT_CLASS}]")) or bool(
                 split_credit(text).credit
             )
-            found.append((text, has_credit, _names_another_page(element, has_credit)))
+            found.append((text, has_credit, _teaser_kind(element, has_credit)))
     return found
 
 
@@ -133,7 +139,8 @@ def check_captions(raw: bytes, article: Article | None, stats: CaptionStats) -> 
         if len(words(text)) >= _MIN_CAPTION_WORDS_IN_BODY_TEST and phrase in body:
             stats.in_body += 1
         if teaser:
-            stats.teasers += 1
+            stats.teasers[teaser] += 1
+            stats.teasers_kept += any(_same_figure(c, text) for c in captions)
             continue
         stats.with_credit += has_credit
         match = next((c for c in captions if _same_figure(c, text)), None)
@@ -214,7 +221,10 @@ def main() -> None:
         check_captions(raw, article, captions)
 
     p, r = statistics.mean(precisions), statistics.mean(recalls)
-    photo_captions = captions.figcaptions - captions.teasers
+    teasers = captions.teasers.total()
+    photo_captions = captions.figcaptions - teasers
+    kept = captions.found + captions.teasers_kept
+    kept_share = kept / max(1, captions.figcaptions)
     found_share = captions.found / max(1, photo_captions)
     split_share = captions.credit_split / max(1, captions.with_credit)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -228,7 +238,9 @@ def main() -> None:
         ("median ms/page, CPU time", f"{statistics.median(cpu_times) * 1000:.1f}"),
         ("p90 ms/page, CPU time", f"{statistics.quantiles(cpu_times, n=10)[-1] * 1000:.1f}"),
         ("figcaptions", f"{captions.figcaptions}"),
-        ("  teasers for other pages", f"{captions.teasers}"),
+        ("  teasers (not photo captions)", f"{teasers}"),
+        *((f"    {kind}", f"{count}") for kind, count in sorted(captions.teasers.items())),
+        ("  kept as captions, of all figcaptions", f"{kept} ({kept_share:.1%})"),
         ("  photo captions", f"{photo_captions}"),
         ("  found as captions", f"{captions.found} ({found_share:.1%})"),
         ("  having a credit", f"{captions.with_credit}"),

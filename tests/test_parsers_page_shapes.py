@@ -169,3 +169,16 @@ def test_huge_live_blog_is_read_without_the_extractors():
         "were on schedule, update number 0.",
     ]
     assert len(article.body) > 1000
+
+
+def test_a_photo_caption_in_the_story_is_a_caption_even_when_linked():
+    page = f"""<html><body><h1>Bridge</h1><article>{STORY}
+      <figure><img src="a.jpg"><figcaption><a href="https://maps.example/quay">The old quay at
+        dawn</a></figcaption></figure>
+      <figure><video src="v.mp4"></video><figcaption><a href="/live">Watch live</a></figcaption>
+      </figure></article>
+      <aside><figure><img src="b.jpg"><figcaption>Council approves the harbour budget
+        </figcaption></figure></aside></body></html>"""
+    article = parse_html(page)
+    assert [c.text for c in article.captions] == ["The old quay at dawn"]
+    assert not any("budget" in p or "Watch live" in p for p in article.body)

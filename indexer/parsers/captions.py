@@ -137,6 +137,7 @@ _HIDDEN_HINT = (
 )
 # Captions sit beside pictures; an element holding one is a wrapper, not a caption.
 _MEDIA_XPATH = ".//img | .//picture | .//video | .//iframe | .//figure"
+_PHOTO_XPATH = ".//img | .//picture"
 _PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 _TEASER_LINK_SHARE = 0.9
 # A "caption" element holding this much text is a layout wrapper, not a caption.
@@ -208,15 +209,22 @@ def _caption_from_element(element: HtmlElement) -> Caption | None:
 
 
 def _is_teaser(element: HtmlElement, caption: Caption | None) -> bool:
-    """A "caption" that names another page: in a footer or menu, inside a link to a page (not
-    to the full-size picture), or nothing but a link and no credit."""
+    """A "caption" that names another page: in a footer, menu or aside, inside a link to a page
+    (not to the full-size picture), or, beside no photo, nothing but a link and no credit.
+
+    A photo's caption in the story stays a caption even when its words are a link (to the
+    photographer, to the place shown).
+    """
     for ancestor in element.iterancestors():
-        if ancestor.tag in ("footer", "nav"):
+        if ancestor.tag in ("footer", "nav", "aside"):
             return True
         href = (ancestor.get("href") or "#").lower().split("?")[0]
         if ancestor.tag == "a" and not href.startswith("#") and not href.endswith(_PICTURES):
             return True
     if caption is None or caption.credit:
+        return False
+    figure = _figure_of(element)
+    if figure is not None and figure.xpath(_PHOTO_XPATH):
         return False
     text = len(clean_spaces(element.text_content()))
     linked = sum(len(clean_spaces(a.text_content())) for a in element.iter("a"))
