@@ -1,4 +1,5 @@
-"""A writer killed with SIGKILL mid-batch, then `add` again: nothing lost, nothing doubled."""
+"""Writers in trouble: one killed with SIGKILL mid-batch, then `add` again (nothing lost, nothing
+doubled); two at once on one archive while a reader searches (they wait for each other)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ import time
 from pathlib import Path
 
 import config
-from archive import open_index
+from archive import ArticleIndex, SearchQuery, open_index
 
 PAGES = 48
 BATCH = 6
+PAGES_PER_WRITER = 10
 
 
-def start_add(folder: Path, data_dir: Path) -> subprocess.Popen:
-    """`python -m indexer add` in its own process group (so its workers die with it)."""
+def start_add(folder: Path, data_dir: Path, **settings: str) -> subprocess.Popen:
+    """`python -m indexer add` in its own process group (so its workers die with it), with
+    ``MORGUE_<NAME>`` settings (batches of BATCH unless told otherwise)."""
     env = {**os.environ, "MORGUE_INGEST_BATCH_SIZE": str(BATCH)}
+    env |= {f"MORGUE_{name.upper()}": value for name, value in settings.items()}
     return subprocess.Popen(
         [sys.executable, "-m", "indexer", "add", str(folder), "--data-dir", str(data_dir)],
         cwd=config.REPO_ROOT,
@@ -101,3 +105,30 @@ def test_killed_writer_resumes_without_loss_or_duplicates(tmp_path: Path) -> Non
     assert statuses(data_dir) == statuses(reference)
     for blob in (data_dir / "originals").rglob("*.gz"):  # no half-written original
         assert hashlib.sha256(gzip.decompress(blob.read_bytes())).hexdigest() == blob.name[:-3]
+
+
+def test_two_writers_and_a_reader_share_one_archive(tmp_path: Path) -> None:
+    pages = sorted((config.CORPUS_DIR / "article-extraction-benchmark" / "html").glob("*.gz"))
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for n, folder in enumerate(folders):
+        folder.mkdir()
+        for path in pages[n * PAGES_PER_WRITER : (n + 1) * PAGES_PER_WRITER]:
+            shutil.copy(path, folder / path.name)
+    data_dir = tmp_path / "data"
+    reader = ArticleIndex(data_dir / "index")  # opened first, as a web process would be
+
+    writers = [start_add(f, data_dir, ingest_batch_size="3", ingest_workers="1") for f in folders]
+    seen = [reader.search(SearchQuery()).total]
+    while any(w.poll() is None for w in writers):
+        seen.append(reader.search(SearchQuery()).total)  # never fails, never goes backwards
+    results = [w.communicate() for w in writers]
+
+    for writer, (out, err) in zip(writers, results, strict=True):
+        assert writer.returncode == 0, err
+        assert "failed" not in out
+    assert seen == sorted(seen)
+    final = reader.search(SearchQuery(per_page=50))
+    assert final.total == reader.count() == len(reader.ids())
+    added = sum(int(out.split()[1].rstrip(".,")) for out, _ in results)
+    assert final.total == added
+    assert statuses(data_dir) == {"indexed": 2 * PAGES_PER_WRITER}
