@@ -148,3 +148,31 @@ def test_any_text_gives_well_formed_entities(text: str) -> None:
     found = entities_of_text(text)
     assert all(code.isupper() and len(code) in (2, 4) for code in found.countries)
     assert all(name and name == name.strip() for name in found.persons)
+
+
+def test_organisation_names_stop_before_a_weekday() -> None:
+    found = entities_of_text("The European Commission on Tuesday proposed a levy on shipping.")
+    assert found.organizations == ["European Commission"]
+
+
+def test_datelines_are_places_not_organisations() -> None:
+    found = entities_of_text(
+        "GHENT — The library lends drills.\n\nGUIUAN, Philippines — Boats were lost.\n\n"
+        "MADRID, Spain — Rain fell."
+    )
+    assert found.organizations == []
+    assert {"PH", "ES"} <= set(found.countries)
+
+
+def test_well_known_organisations_and_introduced_acronyms_are_one_value() -> None:
+    found = entities_of_text(
+        "The United Nations sent boats. The UN agency said more would come. Nato met in Oslo. "
+        "The Atlantic Ports Alliance (APA) met on Monday. The APA said talks went well."
+    )
+    assert sorted(found.organizations) == ["Atlantic Ports Alliance", "NATO", "United Nations"]
+
+
+def test_nz_is_a_country_and_nz_dollars_are_money() -> None:
+    assert entities_of_text("Trade with NZ grew.").countries == ["NZ"]
+    found = entities_of_text("The council approved a NZ$180 million plan.")
+    assert found.countries == [] and found.organizations == []

@@ -17,6 +17,7 @@ from indexer.entities.lexicon import ORG_HEADS, STATE_ORG_HEADS, STOPWORDS, titl
 from indexer.entities.runs import Run
 
 _MAX_PLACE_WORDS = 4
+_NOWHERE = Place("", "none")
 # Evidence of the country Georgia, as opposed to the US state.
 _GEORGIAN = frozenset({"Georgian", "Georgians", "Tbilisi", "Caucasus", "Abkhazia", "Batumi"})
 
@@ -28,6 +29,10 @@ def find_countries(runs: list[Run], text: str, person_words: set[str]) -> list[s
     seen_words: set[str] = set()
     georgia = 0
     for run in runs:
+        shouted = " ".join(run.texts).title()
+        if run.dateline and run.texts[0].isupper() and places.get(shouted, _NOWHERE).code:
+            counts[places[shouted].code] += 1  # "TROMSØ — …"
+            continue
         for start, end, surface in _matches(run.texts, places):
             seen_words.add(surface)
             if not places[surface].code or _excluded(run, start, end, surface, text, person_words):

@@ -1,12 +1,17 @@
 """Organisations: acronyms and capitalised names ending in an organisation word.
 
-"Nato" and "NATO" are one organisation (acronyms are written in capitals); "UN" and "United
-Nations" are one when the acronym is the initials of a name in the same article.
+One organisation is one facet value: "Nato" and "NATO" are one (acronyms are written in
+capitals); an acronym is its long name when it is the initials of a name in the same article, or
+when the article introduces it in parentheses ("the Atlantic Ports Alliance (APA)"). The major
+international organisations, named either way in different articles, always take one form
+("UN" → "United Nations").
 """
 
 from __future__ import annotations
 
 from collections import Counter
+
+import regex
 
 from indexer.entities.gazetteer import gazetteer
 from indexer.entities.lexicon import ORG_HEADS, STOPWORDS, first_names, word_set
@@ -19,6 +24,31 @@ _NOT_ORGS = word_set(
     AIDS COVID II III IV VI VII VIII IX XI XII BC AD UTC GMT EST PST BST CET DC"""
 )
 
+# The form a well-known organisation takes in the facet, whichever way an article names it.
+WELL_KNOWN = {
+    "UN": "United Nations",
+    "U.N.": "United Nations",
+    "EU": "European Union",
+    "E.U.": "European Union",
+    "Nato": "NATO",
+    "North Atlantic Treaty Organization": "NATO",
+    "North Atlantic Treaty Organisation": "NATO",
+    "World Health Organisation": "World Health Organization",
+    "WHO": "World Health Organization",
+    "IMF": "International Monetary Fund",
+    "WTO": "World Trade Organization",
+    "World Trade Organisation": "World Trade Organization",
+    "IAEA": "International Atomic Energy Agency",
+    "Unesco": "UNESCO",
+    "Unicef": "UNICEF",
+    "Opec": "OPEC",
+    "Asean": "ASEAN",
+    "Ecowas": "ECOWAS",
+    "Economic Community of West African States": "ECOWAS",
+}
+# "the Atlantic Ports Alliance (APA)": an acronym introduced right after its name.
+_INTRODUCED = regex.compile(r"[ \t]*\((\p{Lu}{2,8})\)")
+
 
 def find_organizations(
     runs: list[Run], text: str, person_spans: list[tuple[int, int]], lowercase: set[str]
@@ -30,11 +60,12 @@ def find_organizations(
     or a first name in capitals ("FALLS", "MADRID"), is a shouted word, not an acronym.
     """
     counts: Counter[str] = Counter()
+    introduced: dict[str, str] = {}
     places = gazetteer()
     person_starts = {start for start, _end in person_spans}
     for index, run in enumerate(runs):
-        if run.start in person_starts or _continues(runs, index - 1, text):
-            continue
+        if run.start in person_starts or run.dateline or _continues(runs, index - 1, text):
+            continue  # a dateline ("GHENT — …") names a place
         texts = list(run.texts)
         while texts and texts[0].lower() in STOPWORDS:
             texts = texts[1:]
@@ -49,7 +80,10 @@ def find_organizations(
             continue
         if name:
             counts[name] += 1
-    return _merge_acronyms(counts)
+            acronym = _INTRODUCED.match(text, run.end)
+            if acronym and " " in name:
+                introduced[acronym.group(1)] = name
+    return _merge_acronyms(counts, introduced)
 
 
 def _joiner(runs: list[Run], index: int, text: str) -> str:
@@ -64,6 +98,7 @@ def _continues(runs: list[Run], index: int, text: str) -> bool:
         runs[index].texts[-1].lower() in ORG_HEADS
         and _joiner(runs, index, text) in _OF
         and not runs[index].possessive
+        and runs[index + 1].texts[0].lower() not in STOPWORDS  # "Commission on Tuesday"
     )
 
 
@@ -71,6 +106,8 @@ _OF = frozenset({"of", "of the", "for", "for the", "on"})
 
 
 def _org_name(texts: list[str], text: str, places: dict) -> str | None:
+    if " ".join(texts) in WELL_KNOWN:
+        return " ".join(texts)
     if texts[-1].lower() in ORG_HEADS and len(texts) > 1 and " ".join(texts) not in places:
         return " ".join(texts)
     if len(texts) == 1:
@@ -92,11 +129,12 @@ def _acronym(word: str, text: str) -> bool:
     return False
 
 
-def _merge_acronyms(counts: Counter[str]) -> list[str]:
-    long_names = {_initials(name): name for name in counts if " " in name}
+def _merge_acronyms(counts: Counter[str], introduced: dict[str, str]) -> list[str]:
+    long_names = {_initials(name): name for name in counts if " " in name} | introduced
     merged: Counter[str] = Counter()
     for name, n in counts.items():
-        merged[long_names.get(name, name)] += n
+        name = long_names.get(name, name)
+        merged[WELL_KNOWN.get(name, name)] += n
     return [name for name, _n in merged.most_common()]
 
 

@@ -22,6 +22,7 @@ _ABBREVIATIONS = word_set("mr mrs ms dr st jr sr gen col lt sgt rep sen gov prof
 # How much of the text after a run its context keeps (", 42," for an age).
 _LOOKAHEAD = 8
 _SENTENCE_END = frozenset('.!?:;"“”\n')
+_DATELINE_TAIL = regex.compile(r"(?:,[ \t]*\p{Lu}[\p{L}. ]{0,40}?)?[ \t]*(?:[—–]|-[ \t])")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Run:
     sentence_start: bool
     possessive: bool  # the last word carried "'s"
     followed_by: str  # the next few characters after the run, spaces at the start left out
+    # "GHENT — …", "GUIUAN, Philippines — …": a place that opens a paragraph and is followed by
+    # a dash (after an optional ", Country"); news names where a story was filed so.
+    dateline: bool = False
 
     @property
     def start(self) -> int:
@@ -156,6 +160,8 @@ def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
         sentence_start=not before_text or before_text[-1] in _SENTENCE_END,
         possessive=possessive,
         followed_by=following[:_LOOKAHEAD],
+        dateline=(not before_text or before_text[-1] == "\n")
+        and _DATELINE_TAIL.match(text, raw_end, raw_end + 60) is not None,
     )
 
 
