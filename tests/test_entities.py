@@ -176,3 +176,19 @@ def test_nz_is_a_country_and_nz_dollars_are_money() -> None:
     assert entities_of_text("Trade with NZ grew.").countries == ["NZ"]
     found = entities_of_text("The council approved a NZ$180 million plan.")
     assert found.countries == [] and found.organizations == []
+
+
+def test_places_of_two_words_are_not_persons() -> None:
+    found = entities_of_text(
+        "The farmers of Minya hope to expand to Beni Suef, said an official. "
+        "Fields outside Ben Tre were left fallow, an official said."
+    )
+    assert found.persons == []
+
+
+def test_family_name_first_keeps_the_whole_name() -> None:
+    found = entities_of_text(
+        "For three generations, Tran Van Hung's family grew rice. "
+        '"They are changing," said Nguyen Thi Lan, an agronomist.'
+    )
+    assert sorted(found.persons) == ["Nguyen Thi Lan", "Tran Van Hung"]

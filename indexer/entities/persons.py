@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
-from indexer.entities.gazetteer import city_names, gazetteer
+from indexer.entities.gazetteer import all_city_names, city_names, gazetteer
 from indexer.entities.lexicon import (
     HONORIFICS,
     ORG_HEADS,
@@ -129,11 +129,26 @@ def _is_full_name(
     parts: list[str], run: Run, titled: bool, alone: set[str], lowercase: set[str]
 ) -> bool:
     given = next((p for p in parts if not _INITIAL.fullmatch(p)), "")
+    if _family_name_first(parts):
+        given = parts[1]  # "Nguyen Van Hung"
     cue = titled or _speaker(run) or parts[-1] in alone
     if given.lower() in first_names():
         # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
         return given.lower() not in lowercase or cue
     return cue or _EAST_ASIAN.fullmatch(" ".join(parts[-2:])) is not None
+
+
+def _family_name_first(parts: list[str]) -> bool:
+    """Family name, middle name, given name, as Vietnamese names are written ("Tran Van Hung"):
+    a known family name, then two known given names, the last of them no family name."""
+    return (
+        len(parts) == 3
+        and parts[0].lower() in last_names()
+        and parts[0].lower() not in first_names()
+        and parts[1].lower() in first_names()
+        and parts[2].lower() in first_names()
+        and parts[2].lower() not in last_names()
+    )
 
 
 def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]:
@@ -169,9 +184,14 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
         if _given_name_first(texts):
             break
         texts = texts[1:]
-    # A misspelt or unknown role word before a known first name ("Presidnet Recep Erdogan").
+    # A misspelt or unknown role word before a known first name ("Presidnet Recep Erdogan"),
+    # not a family name written first ("Nguyen Van Hung", "Tran Thi Lan").
     for index in range(1, len(texts) - 1):
-        if texts[index].lower() in first_names() and not _name_like(texts[:index]):
+        if (
+            texts[index].lower() in first_names()
+            and not _name_like(texts[:index])
+            and not _family_name_first(texts[index - 1 :])
+        ):
             texts = texts[index:]
             break
     return texts, titled, honorific
@@ -210,6 +230,8 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     joined = " ".join(parts)
     if parts[-1].lower() in _NOT_NAME_ENDS or joined in places or joined in city_names():
         return False  # "… Airlines", "Santa Clara"
+    if len(parts) > 1 and joined in all_city_names():
+        return False  # "Beni Suef", "Ben Tre"
     if parts[0].lower() in _ARTICLE_NAMES and parts[-1].lower() not in last_names():
         return False  # "Al Jazeera"; but "Al Gore"
     if len(parts) > 1 and _INITIAL.fullmatch(parts[-1].rstrip(".")):
