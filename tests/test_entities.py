@@ -192,3 +192,20 @@ def test_family_name_first_keeps_the_whole_name() -> None:
         '"They are changing," said Nguyen Thi Lan, an agronomist.'
     )
     assert sorted(found.persons) == ["Nguyen Thi Lan", "Tran Van Hung"]
+
+
+def test_a_surname_after_an_honorific_confirms_the_full_name() -> None:
+    found = entities_of_text(
+        "Near the Nile, Abdel-Rahman Fathy no longer listens for the pump. "
+        '"The sun does not send a bill," Mr Fathy said.'
+    )
+    assert found.persons == ["Abdel-Rahman Fathy"]
+
+
+def test_a_name_ending_another_name_folds_into_it() -> None:
+    found = entities_of_text(
+        '"A disc," said Sofía Valdés Ortega, the astronomer. Dr Valdés Ortega said planets form. '
+        "The talks were led by Amara Okafor Bello, an economist. Amara Okafor-Bello said so. "
+        "President-elect Evo Morales met Evo Morales's allies."
+    )
+    assert sorted(found.persons) == ["Amara Okafor Bello", "Evo Morales", "Sofía Valdés Ortega"]

@@ -78,6 +78,7 @@ class Mention:
 def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     """Every run that names a person, with titles and role words cut."""
     alone = {run.texts[0] for run in runs if len(run.texts) == 1 and not run.sentence_start}
+    alone |= _honorific_surnames(runs)
     mentions = []
     for run in runs:
         texts = run.texts
@@ -98,6 +99,17 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         elif _given_name_alone(parts[0], run, lowercase):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
+
+
+def _honorific_surnames(runs: list[Run]) -> set[str]:
+    """Surnames after an honorific ("Mr Fathy"): the full name ending in one is a person."""
+    out = set()
+    for run in runs:
+        if len(run.texts) == 2 and _title_word(run.texts[0]) in HONORIFICS:
+            out.add(run.texts[1])
+        elif len(run.texts) == 1 and _title_word(run.before) in HONORIFICS:
+            out.add(run.texts[0])
+    return out
 
 
 def _not_a_given_name(word: str, following: str) -> bool:
@@ -307,12 +319,28 @@ def resolve_persons(mentions: list[Mention], runs: list[Run]) -> list[str]:
     return [name for name, _n in counts.most_common()]
 
 
+def _words(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Name words with hyphenated ones split ("Okafor-Bello" → "Okafor", "Bello")."""
+    return tuple(word for part in parts for word in part.split("-"))
+
+
 def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None:
-    """One entry per person: "Recep Erdogan" and "Recep Tayyip Erdogan" are one."""
+    """One entry per person: "Recep Erdogan" and "Recep Tayyip Erdogan" are one, and so are
+    "Valdés Ortega" (after "Dr") and "Sofía Valdés Ortega", or "Okafor Bello" and "Okafor-Bello".
+    A longer form that only adds words before a name wins when it starts with a first name
+    ("José Ramos Horta"), not with a left-over word ("President-elect Evo Morales")."""
+    words = _words(parts)
     for key, other in list(names.items()):
-        if surname(other) == surname(parts) and other[0] == parts[0]:
-            if len(parts) > len(other):
-                del names[key]
-                names[" ".join(parts)] = parts
-            return
+        other_words = _words(other)
+        shorter, longer = sorted((words, other_words), key=len)
+        if words[-1] == other_words[-1] and words[0] == other_words[0]:
+            keep_longer = True
+        elif len(shorter) > 1 and longer[-len(shorter) :] == shorter:
+            keep_longer = longer[0].lower() in first_names()
+        else:
+            continue
+        if (len(words) > len(other_words)) == keep_longer:
+            del names[key]
+            names[" ".join(parts)] = parts
+        return
     names[" ".join(parts)] = parts
