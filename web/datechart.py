@@ -79,7 +79,7 @@ def _bars(periods: list[tuple[str, str, date, date, int]], query: SearchQuery, u
         bars.append(
             Bar(
                 label=label,
-                tick=tick if i % every == 0 or i == len(periods) - 1 else "",
+                tick=tick if i % every == 0 else "",
                 count=count,
                 url=url_for(params.with_dates(query, first, last)) if count else None,
                 in_range=_overlaps(first, last, query),
