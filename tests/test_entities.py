@@ -209,3 +209,21 @@ def test_a_name_ending_another_name_folds_into_it() -> None:
         "President-elect Evo Morales met Evo Morales's allies."
     )
     assert sorted(found.persons) == ["Amara Okafor Bello", "Evo Morales", "Sofía Valdés Ortega"]
+
+
+def test_demonym_phrases_are_not_persons() -> None:
+    found = entities_of_text(
+        "Trade ministers from fifteen West African countries met, said an aide."
+    )
+    assert found.persons == []
+
+
+def test_businesses_named_beside_a_company_noun_are_not_persons() -> None:
+    found = entities_of_text(
+        "Talks with the terminal operator, Atlântico Terminais, broke down. "
+        "Atlântico Terminais said it was open to talks. "
+        "The mine, operated by Minera Cordillera Sur, a company owned by investors, shut. "
+        "Seto Maritime Lines, a Japanese operator of bulk ships, said it would buy ships. "
+        '"No," company CEO Andy Vesey said.'
+    )
+    assert found.persons == ["Andy Vesey"]

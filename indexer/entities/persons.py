@@ -79,9 +79,12 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     """Every run that names a person, with titles and role words cut."""
     alone = {run.texts[0] for run in runs if len(run.texts) == 1 and not run.sentence_start}
     alone |= _honorific_surnames(runs)
+    companies = {" ".join(run.texts) for run in runs if _company(run)}
     mentions = []
     for run in runs:
         texts = run.texts
+        if " ".join(texts) in companies:
+            continue
         suffix = texts[-1:] if len(texts) > 2 and _is_suffix(texts[-1]) else []
         # Checked without "Jr.", named with it.
         parts, titled, honorific = _strip_titles(texts[: len(texts) - len(suffix)], run.before)
@@ -99,6 +102,27 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         elif _given_name_alone(parts[0], run, lowercase):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
+
+
+# Nouns that make the name beside them a business, never a person ("the terminal operator,
+# Atlântico Terminais"; "Minera Cordillera Sur, a company owned by …"). Nouns that may also name
+# a person's trade ("producer", "manufacturer") are left out.
+_COMPANY_NOUNS = word_set(
+    """company companies firm operator carrier subsidiary conglomerate startup start-up
+    consortium insurer lender brand chain"""
+)
+_COMPANY_APPOSITION = regex.compile(
+    r",\s+(?:a|an|the)\s+(?:[\p{L}-]+\s+){0,3}?(\p{Ll}[\p{L}-]*)(?=\s+(?:of|owned|based|that|"
+    r"which|in|with|whose|founded|run|controlled)\b|[,.;])"
+)
+
+
+def _company(run: Run) -> bool:
+    """A name beside a business noun: after "operator," or followed by ", a company …"."""
+    if run.before in _COMPANY_NOUNS and _title_word(run.texts[0]) not in title_words():
+        return True  # but "company CEO Andy Vesey"
+    apposition = _COMPANY_APPOSITION.match(run.followed_by)
+    return apposition is not None and apposition.group(1) in _COMPANY_NOUNS
 
 
 def _honorific_surnames(runs: list[Run]) -> set[str]:
@@ -266,6 +290,8 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         and all(p in places or p in city_names() for p in parts)
     ):
         return False  # "Texas Austin"
+    if _place_adjective(parts[-1]):
+        return False  # "West African", "Southeast Asian"
     for index, part in enumerate(parts):
         if _CAMEL.search(part) or _ACRONYM_PLURAL.fullmatch(part):
             return False  # "MattBevin" (a handle), "NoemSouth" (joined text), "SUVs"
@@ -280,6 +306,16 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         if index and part.lower() in lowercase:
             return False
     return True
+
+
+def _place_adjective(word: str) -> bool:
+    """An adjective of a place or region ("African", "European", "Canadian", "Italian"), which
+    ends a phrase, never a name."""
+    if not word.endswith("an") or len(word) < 5:
+        return False
+    places = gazetteer()
+    stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "a", word[:-3] + "y")
+    return any(stem in places for stem in stems)
 
 
 def _speaker(run: Run) -> bool:

@@ -19,8 +19,9 @@ _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’.\-]*\p{L}\.?|\p{L}\.?")
 # What may separate two words of one name: spaces or a single line break.
 _GAP = regex.compile(r"[ \t\u00a0\u2009\u202f]*\n?[ \t\u00a0\u2009\u202f]*")
 _ABBREVIATIONS = word_set("mr mrs ms dr st jr sr gen col lt sgt rep sen gov prof rev capt maj")
-# How much of the text after a run its context keeps (", 42," for an age).
-_LOOKAHEAD = 8
+# How much of the text after a run its context keeps (", 42," for an age, ", a company that"
+# for a firm).
+_LOOKAHEAD = 48
 _SENTENCE_END = frozenset('.!?:;"“”\n')
 _DATELINE_TAIL = regex.compile(r"(?:,[ \t]*\p{Lu}[\p{L}. ]{0,40}?)?[ \t]*(?:[—–]|-[ \t])")
 
