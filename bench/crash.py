@@ -317,6 +317,24 @@ def kill_at(process: subprocess.Popen, delay: float, probe: Probe) -> Kill | Non
     return Kill(time.monotonic() - started, phase)
 
 
+def kill_after_progress(
+    process: subprocess.Popen, probe: Probe, rng: random.Random, total: int
+) -> Kill | None:
+    """SIGKILL ``process`` at a random point of its work, whatever the machine's speed: once a
+    random share (up to half) of the originals still to index was committed (none: during
+    start-up), and a moment more. None if it finished first."""
+    done = probe.statuses()["indexed"]
+    target = done + rng.randint(0, max(0, (total - done) // 2))
+    started = time.monotonic()
+    while process.poll() is None:
+        if probe.statuses()["indexed"] >= target:
+            landed = kill_at(process, rng.uniform(0.0, 0.2), probe)
+            return landed and Kill(time.monotonic() - started, landed.phase)
+        time.sleep(0.01)
+    process.communicate()
+    return None
+
+
 def kill_in_index_write(process: subprocess.Popen, probe: Probe, rng: random.Random) -> Kill | None:
     """SIGKILL ``process`` at a random moment while it holds the index's write lock."""
     started = time.monotonic()

@@ -9,6 +9,7 @@ committing) and, to be sure that phase is covered, while the index's write lock 
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from bench.crash import (
     NewsSite,
     article_pages,
     check_archive,
+    complete,
     indexer_command,
+    kill_after_progress,
     kill_at,
     kill_in_index_write,
     serve,
@@ -37,8 +40,8 @@ def bases() -> list[bytes]:
     return article_pages(limit=30)
 
 
-def kills_in_turn(rng: random.Random, latest: float):
-    """Random moments up to ``latest`` s, every other kill while the index write lock is held."""
+def kills_in_turn(rng: random.Random, other_kill):
+    """Every other kill while the index write lock is held, the others by ``other_kill``."""
     turn = 0
 
     def next_kill(process, probe):
@@ -46,9 +49,20 @@ def kills_in_turn(rng: random.Random, latest: float):
         turn += 1
         if turn % 2 == 0:
             return kill_in_index_write(process, probe, rng)
-        return kill_at(process, rng.uniform(0.3, latest), probe)
+        return other_kill(process, probe)
 
     return next_kill
+
+
+def after_progress(rng: random.Random, total: int):
+    """Kills at a random point of the articles still to index (a command that skips what is
+    already indexed has nothing to do once it finished, so its kills must land before that)."""
+    return lambda process, probe: kill_after_progress(process, probe, rng, total)
+
+
+def within(rng: random.Random, seconds: float):
+    """Kills at a random moment of a run that takes ``seconds`` when left alone."""
+    return lambda process, probe: kill_at(process, rng.uniform(0.3, max(seconds, 0.5)), probe)
 
 
 def test_add_and_rebuild_killed_at_random_moments_lose_nothing(
@@ -59,13 +73,16 @@ def test_add_and_rebuild_killed_at_random_moments_lose_nothing(
     expected = write_pages(folder, PAGES, bases)
 
     add = indexer_command("add", str(folder), "--data-dir", str(data_dir))
-    result = survive("add", add, data_dir, 4, kills_in_turn(rng, 12.0), ENV)
+    result = survive("add", add, data_dir, 4, kills_in_turn(rng, after_progress(rng, PAGES)), ENV)
     print(f"add: {result.kills}, counts after the kills {result.counts_after_kill}")
     assert result.phases()["index write"] >= 2, result.kills
     assert check_archive(data_dir, expected) == []
 
     rebuild = indexer_command("rebuild", "--data-dir", str(data_dir))
-    result = survive("rebuild", rebuild, data_dir, 2, kills_in_turn(rng, 8.0), ENV)
+    started = time.monotonic()
+    assert complete(rebuild, ENV)[0] == 0
+    seconds = time.monotonic() - started
+    result = survive("rebuild", rebuild, data_dir, 2, kills_in_turn(rng, within(rng, seconds)), ENV)
     print(f"rebuild: {result.kills}, counts after the kills {result.counts_after_kill}")
     assert result.phases()["index write"] >= 1, result.kills
     assert min(result.counts_after_kill) < PAGES  # the kills really cut the rebuild short
@@ -80,7 +97,8 @@ def test_feed_killed_at_random_moments_loses_nothing(tmp_path: Path, bases: list
         feed = indexer_command(
             "feed", *(base + path for path in site.feeds), "--data-dir", str(data_dir)
         )
-        result = survive("feed", feed, data_dir, 3, kills_in_turn(rng, 6.0), ENV)
+        kills = kills_in_turn(rng, after_progress(rng, len(site.expected)))
+        result = survive("feed", feed, data_dir, 3, kills, ENV)
         print(f"feed: {result.kills}, counts after the kills {result.counts_after_kill}")
         assert result.kills
         assert check_archive(data_dir, site.ids(base)) == []
