@@ -125,9 +125,11 @@ def _same_figure(caption: Caption, figcaption: str) -> bool:
     if caption.text:
         return _phrase(caption.text) in phrase
     credit = words(caption.credit or "")
-    return bool(credit) and _phrase(caption.credit) in phrase and len(words(figcaption)) <= len(
-        credit
-    ) + _CREDIT_LABEL_WORDS
+    return (
+        bool(credit)
+        and _phrase(caption.credit) in phrase
+        and len(words(figcaption)) <= len(credit) + _CREDIT_LABEL_WORDS
+    )
 
 
 def check_captions(raw: bytes, article: Article | None, stats: CaptionStats) -> None:

@@ -69,7 +69,7 @@ def test_bad_inputs_fail_one_by_one_and_the_others_are_printed(tmp_path, seed_pa
     assert all(list(record) == keys for record in records.values())
     assert "The city council voted on Monday" in records["broken.html"]["body"]
     assert "Die Bürger äußerten sich über die Brücke." in records["latin1.html"]["body"]
-    assert "Le maire a dit: \"On reconstruit l'été.\"" in records["cp1252.html"]["body"]
+    assert 'Le maire a dit: "On reconstruit l\'été."' in records["cp1252.html"]["body"]
     seed = records[seed_path.name]
     assert seed["captions"][1] == {"text": seed["captions"][1]["text"],
                                    "credit": "Francisco Seco / AP Photo"}  # fmt: skip

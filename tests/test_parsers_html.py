@@ -61,8 +61,10 @@ def test_figure_caption_with_credit_element():
       <h1>Storm hits the coast</h1>
       <figure><img src="a.jpg"><figcaption>Waves break over the harbour wall on Tuesday.
         <span class="credit">Jane Doe / Reuters</span></figcaption></figure>
-      {"<p>The storm reached the coast on Tuesday night, bringing winds of more than 100 km/h "
-       "and flooding several streets near the harbour, officials said.</p>" * 6}
+      {
+        "<p>The storm reached the coast on Tuesday night, bringing winds of more than 100 km/h "
+        "and flooding several streets near the harbour, officials said.</p>" * 6
+    }
       <figure><img src="b.jpg"><figcaption>Residents clear debris. (AP Photo/John Roe)
       </figcaption></figure>
     </article></body></html>"""

@@ -44,7 +44,7 @@ def test_seed_body_is_every_paragraph_and_nothing_else(seed_path, seed):
     assert "Powered by automated translation" not in body
     assert "AP Photo" not in body and "adjusts his glasses" not in body
     assert seed.body[0].startswith("Nato has said it stands in solidarity with Turkey")
-    assert seed.body[-1].endswith("close to 4 million refugees,\" he said.")
+    assert seed.body[-1].endswith('close to 4 million refugees," he said.')
 
 
 def test_seed_spaces_and_quotes_are_normalised(seed):

@@ -132,9 +132,7 @@ _CREDIT_HINT = (
     "contains(@class,'redit') or contains(@class,'opyright') or contains(@class,'hotographer') "
     "or contains(@class,'ttribution') or contains(@class,'ource')"
 )
-_HIDDEN_HINT = (
-    "contains(@class,'creen') or contains(@class,'hidden') or contains(@class,'sr-only')"
-)
+_HIDDEN_HINT = "contains(@class,'creen') or contains(@class,'hidden') or contains(@class,'sr-only')"
 # Captions sit beside pictures; an element holding one is a wrapper, not a caption.
 _MEDIA_XPATH = ".//img | .//picture | .//video | .//iframe | .//figure"
 _PHOTO_XPATH = ".//img | .//picture"
