@@ -67,6 +67,7 @@ def test_extract_entities_returns_a_copy_and_ignores_credits() -> None:
         ("Protesters filled the streets of Hong Kong.", [], ["HK"]),
         ("Police said Tshepiso Mokoena, 42, was arrested in Lagos.", ["Tshepiso Mokoena"], ["NG"]),
         ("Martin Luther King Jr. marched. King said so.", ["Martin Luther King Jr."], []),
+        ("Bill Gates spoke as Storm Ciara passed and the Finance Bill failed.", ["Bill Gates"], []),
         ("The Kremlin denied the report, and Washington said nothing.", [], ["RU", "US"]),
         ("Turkish troops and Russian-backed forces clashed near Idlib.", [], ["TR", "RU", "SY"]),
     ],

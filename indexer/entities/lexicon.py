@@ -77,15 +77,18 @@ ORG_HEADS = word_set(
     administration cross"""
 )
 
+# Weather systems are named like persons ("Cyclone Phailin", "Storm Ciara"); "Storm" is also a
+# first name in the name lists, but never before a storm's name.
+STORMS = word_set("cyclone hurricane typhoon storm")
+
 # Last words of names of events, laws, works and things ("Winter Olympics", "Second Amendment").
-THING_HEADS = word_set(
+THING_HEADS = STORMS | word_set(
     """act amendment bill code law treaty accord agreement declaration war wars olympics
     paralympics convention carnival exhibition expo show series month week day year prize cup
     trophy tournament study report survey index system gallery collection collections base
     complex shelf experience nutrition disorders soup clouds underground image photo picture
     file video wikipedia wikinews finals average industrial election elections referendum
-    family democrats republicans liberals conservatives socialists
-    cyclone hurricane typhoon storm"""
+    family democrats republicans liberals conservatives socialists"""
 )
 
 # Organisation heads that still point to a state ("U.S. Department of Agriculture").
@@ -113,7 +116,7 @@ PARTICLES = word_set(
 def first_names() -> frozenset[str]:
     """Lower-cased first names from every Faker person provider (Latin script only)."""
     names = _faker_names(("first_names", "first_names_male", "first_names_female"))
-    return frozenset(names - STOPWORDS - title_words() - ORG_HEADS - PLACE_HEADS)
+    return frozenset(names - STOPWORDS - title_words() - ORG_HEADS - PLACE_HEADS - STORMS)
 
 
 def _faker_names(attributes: tuple[str, ...]) -> set[str]:

@@ -279,8 +279,10 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         return False  # "Booker Prize-winner", "New York-listed", "South Dakota-sized"
     if _EAST_ASIAN.fullmatch(" ".join(parts)):
         return True  # "Park Joo-ho": a family name may be an English word
-    if parts[0].lower() in _NOT_NAME_ENDS or _PARTY_STATE.fullmatch(parts[-1]):
-        return False  # "Cyclone Phailin", "R-Texas"
+    if _PARTY_STATE.fullmatch(parts[-1]) or (
+        parts[0].lower() in _NOT_NAME_ENDS and parts[0].lower() not in first_names()
+    ):
+        return False  # "Cyclone Phailin", "R-Texas"; but "Bill Clinton"
     if parts[-1].lower() in title_words() and parts[0].lower() not in first_names():
         return False  # "Department Spokesperson"; but "James Baker"
     first_place = places.get(parts[0])
