@@ -14,7 +14,7 @@ import pytest
 
 import config
 from indexer.parsers import parse_file
-from indexer.parsers.dates import date_in_url, dates_in_lines, find_published
+from indexer.parsers.dates import date_in_url, dates_in_lines, find_published, tweet_time
 from indexer.parsers.datetimes import EARLIEST_PLAUSIBLE, now, parse_datetime
 from indexer.parsers.html import parse_tree
 from indexer.parsers.reading import decode
@@ -286,3 +286,25 @@ def test_a_bare_utc_day_gives_way_to_the_time_on_the_next_local_day() -> None:
     body = "<h1>H</h1><time datetime='2021-02-24T03:30:00+08:00'>24 Feb</time><p>Text.</p>"
     found = _find(_page(head, body))
     assert found == datetime(2021, 2, 24, 3, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_a_tweet_is_dated_by_its_id(corpus_dir: Path) -> None:
+    """A Reuters tweet: its page shows times in the crawler's zone (10 July, Pacific) and htmldate
+    takes a later reply's day; the id's time is 06:25 UTC on 11 July, the gold day."""
+    found, gold = _published(corpus_dir, "1676646261.html")
+    assert found == datetime(2020, 7, 11, 6, 25, 2, 176000, tzinfo=UTC)
+    assert found.date().isoformat() == gold
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://x.com/Reuters/status/1281836879789404160", "2020-07-11T06:25:02.176000+00:00"),
+        ("https://mobile.twitter.com/a_b/statuses/1281836879789404160/", "2020-07-11"),
+        ("https://twitter.com/jack/status/20", None),  # a counter id from before November 2010
+        ("https://example.org/user/status/1281836879789404160", None),  # not a tweet
+    ],
+)
+def test_tweet_time(url: str, expected: str | None) -> None:
+    found = tweet_time(url)
+    assert (found.isoformat()[: len(expected)] if found else None) == expected

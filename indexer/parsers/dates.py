@@ -59,6 +59,12 @@ _UPDATED_LINE = re.compile(
 _LEAD_IMAGE = re.compile(r"<meta\b[^>]*?\b(?:og|twitter):image\b[^>]*>", re.IGNORECASE)
 _CONTENT = re.compile(r"""\bcontent\s*=\s*["']([^"']+)""", re.IGNORECASE)
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+# A tweet's address: twitter.com/<user>/status/<id> (or x.com, mobile.twitter.com…).
+_TWEET_HOSTS = {"twitter.com", "x.com"}
+_TWEET_PATH = re.compile(r"^/\w{1,15}/status(?:es)?/(\d{15,20})(?:/|$)")
+# Tweet ids since November 2010 are "snowflakes": milliseconds since this epoch, shifted left
+# 22 bits. Older ids were a counter of at most 11 digits, which the 15 digits above exclude.
+_SNOWFLAKE_EPOCH_MS = 1288834974657
 _GENERIC_CCTLDS = {"ai", "am", "cc", "co", "fm", "io", "ly", "me", "tv", "ws", "to", "gg", "nu"}
 _MAX_OFFSET = timedelta(hours=14)
 _MAX_URL_SHIFT_HOURS = 9
@@ -74,6 +80,21 @@ def date_in_url(url: str | None) -> datetime | None:
     except ValueError:
         return None
     return plausible(day, stated=False)
+
+
+def tweet_time(url: str | None) -> datetime | None:
+    """When a tweet was posted, read from the id in its address (UTC).
+
+    A tweet's page shows its time in the reader's zone, and htmldate takes dates of replies
+    or of the crawl; the id states the exact moment.
+    """
+    parts = split_url(url)
+    host = host_of(url).removeprefix("www.").removeprefix("mobile.")
+    match = _TWEET_PATH.match(parts.path) if host in _TWEET_HOSTS else None
+    if not match:
+        return None
+    milliseconds = (int(match[1]) >> 22) + _SNOWFLAKE_EPOCH_MS
+    return plausible(datetime.fromtimestamp(milliseconds / 1000, UTC), stated=False)
 
 
 def lead_image_day(html: str) -> datetime | None:
@@ -219,7 +240,8 @@ def complete_published(stated: datetime | None, raw_html: str, url: str | None) 
         return in_publisher_zone(stated, raw_html, url)
     shown, updated = dates_in_lines(_text_lines(raw_html))
     return (
-        date_in_url(url)
+        tweet_time(url)
+        or date_in_url(url)
         or shown
         or lead_image_day(raw_html)
         or inferred_date(raw_html, url)
