@@ -228,3 +228,13 @@ def test_businesses_named_beside_a_company_noun_are_not_persons() -> None:
         '"No," company CEO Andy Vesey said.'
     )
     assert found.persons == ["Andy Vesey"]
+
+
+def test_a_first_name_in_brackets_joins_its_surname() -> None:
+    found = entities_of_text(
+        "I voted for [George H. W.] Bush in 88 and [Phil] Gramm in 96. "
+        '"Majority Leader (Mitch) McConnell has not been in the talks," she said. '
+        "The World Health Organization (WHO) Director-General spoke."
+    )
+    assert sorted(found.persons) == ["George H. W. Bush", "Mitch McConnell", "Phil Gramm"]
+    assert found.organizations == ["World Health Organization"]

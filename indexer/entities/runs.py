@@ -115,7 +115,10 @@ def capitalised_runs(text: str, tokens: list[Word]) -> list[Run]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and _joined(text, tokens[j - 1], tokens[j]):
+        while j < len(tokens) and (
+            _joined(text, tokens[j - 1], tokens[j])
+            or _bracketed_given_name(text, tokens[i : j + 1])
+        ):
             nxt = tokens[j].text
             if is_capitalised(nxt):
                 j += 1
@@ -143,6 +146,28 @@ def _joined(text: str, left: Word, right: Word) -> bool:
         return False
     gap = text[left.end : right.start]
     return _GAP.fullmatch(gap) is not None and "\n\n" not in gap
+
+
+_CLOSE_BRACKET = regex.compile(r"[\])][ \t\u00a0]+")
+_BRACKET_PAIRS = {"]": "[", ")": "("}
+
+
+def _bracketed_given_name(text: str, names: list[Word]) -> bool:
+    """An editor's insertion before a surname: "[Phil] Gramm", "[George W.] Bush", "(Frank)
+    Vogel". Every bracketed word is a name word or an initial, never an acronym ("(WHO)")."""
+    *inside, surname = names
+    gap = text[inside[-1].end : surname.start]
+    opening = text[inside[0].start - 1 : inside[0].start]
+    return (
+        _CLOSE_BRACKET.fullmatch(gap) is not None
+        and _BRACKET_PAIRS[gap[0]] == opening
+        and surname.text[0].isupper()
+        and all((w.text[0].isupper() and not w.text.isupper()) or _initial(w.text) for w in inside)
+    )
+
+
+def _initial(word: str) -> bool:
+    return len(word) == 2 and word[1] == "."
 
 
 def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
