@@ -51,7 +51,7 @@ PREFIX_FIELDS = {
 }
 # Wildcards and fuzzy words expand to at most this many terms (the most frequent), after
 # looking at most at this many candidates, so that ``a*`` cannot exhaust the machine.
-MAX_EXPANSIONS = 64
+MAX_EXPANSIONS = 32
 MAX_EXPANSION_SCAN = 20000
 _VALUES = "\x1f"
 _GROUPS = "\x1e"

@@ -261,8 +261,43 @@ def test_any_text_and_options_always_answer(index: ArticleIndex, text: str, opti
         "date:0001..9999 a*",
         "x" * 10_000,
         "a" + "~" * 1000,
+        "con* pro*",
+        "con* OR pro*",
+        "title:con* OR person:con*",
+        "con???????*",
+        "government~2 countries~2",
+        "con*a*a*a*a*a*a*a*a*b",
     ],
 )
 def test_expensive_queries_answer_or_are_refused(index: ArticleIndex, text: str) -> None:
     check_search(index, text)
     check_search(index, text, sort="newest", page=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("c*", True),  # too short a prefix: a one-letter wildcard stands for thousands of words
+        ("co?*", True),
+        ("*ing", True),
+        ("con*", False),
+        ("con?", False),
+        ("title:elect*", False),
+        ("con*ion", False),
+        ("con*a*b", True),  # one * only: each is a .* that can backtrack over a long word
+        ("war~2", True),  # ~2 needs six letters
+        ("war~1", False),
+        ("at~", True),  # ~1 needs three letters
+        ("government~2", False),
+        ("con* pro*", False),
+        ("con* pro* mar*", True),  # at most two wildcard or fuzzy words in a query
+        ("con* pro* government~", True),
+        ("con* (pro* OR NOT mar*)", True),
+    ],
+)
+def test_wildcard_and_fuzzy_bounds(text: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(QuerySyntax):
+            parse(text)
+    else:
+        assert parse(text) is not None
