@@ -238,3 +238,12 @@ def test_a_first_name_in_brackets_joins_its_surname() -> None:
     )
     assert sorted(found.persons) == ["George H. W. Bush", "Mitch McConnell", "Phil Gramm"]
     assert found.organizations == ["World Health Organization"]
+
+
+def test_compound_first_names_and_quoted_surnames_confirm_full_names() -> None:
+    found = entities_of_text(
+        "French duo Pierre-Hugues Herbert and Jo-Wilfried Tsonga won. "
+        'Piyum Moghadam, a consultant, booked a flight. "We were stuck," Moghadam said.'
+    )
+    expected = ["Jo-Wilfried Tsonga", "Pierre-Hugues Herbert", "Piyum Moghadam"]
+    assert sorted(found.persons) == expected

@@ -77,7 +77,11 @@ class Mention:
 
 def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     """Every run that names a person, with titles and role words cut."""
-    alone = {run.texts[0] for run in runs if len(run.texts) == 1 and not run.sentence_start}
+    alone = {
+        run.texts[0]
+        for run in runs
+        if len(run.texts) == 1 and (not run.sentence_start or run.after in SPEECH_VERBS)
+    }
     alone |= _honorific_surnames(runs)
     companies = {" ".join(run.texts) for run in runs if _company(run)}
     mentions = []
@@ -168,10 +172,15 @@ def _is_full_name(
     if _family_name_first(parts):
         given = parts[1]  # "Nguyen Van Hung"
     cue = titled or _speaker(run) or parts[-1] in alone
-    if given.lower() in first_names():
+    if _known_given_name(given):
         # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
         return given.lower() not in lowercase or cue
     return cue or _EAST_ASIAN.fullmatch(" ".join(parts[-2:])) is not None
+
+
+def _known_given_name(word: str) -> bool:
+    """A first name of the name lists, or a compound of them ("Pierre-Hugues", "Jean-Luc")."""
+    return all(part.lower() in first_names() for part in word.split("-"))
 
 
 def _family_name_first(parts: list[str]) -> bool:
