@@ -33,7 +33,18 @@ from archive import dedup
 from archive.article import Article
 from archive.errors import MorgueError, NotFound
 from archive.facets import FacetColumn
-from archive.query import And, DateRange, Fuzzy, Node, Not, Or, Phrase, Wildcard, Word
+from archive.query import (
+    And,
+    DateRange,
+    Fuzzy,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Wildcard,
+    Word,
+    expanding_words,
+)
 from archive.results import FACETS, Hit, Results, SearchQuery
 from archive.search import SearchTimeout, run_search
 from archive.snippets import snippet
@@ -49,8 +60,9 @@ PREFIX_FIELDS = {
     "source": "source_text",
     "author": "author",
 }
-# Wildcards and fuzzy words expand to at most this many terms (the most frequent), after
-# looking at most at this many candidates, so that ``a*`` cannot exhaust the machine.
+# The wildcards and fuzzy words of one query expand to at most this many terms together (the
+# most frequent), each after looking at most at this many candidates (see also the bounds in
+# archive.query): at 100,000 articles each term costs about 4 ms over the four text fields.
 MAX_EXPANSIONS = 32
 MAX_EXPANSION_SCAN = 20000
 _VALUES = "\x1f"
@@ -562,7 +574,7 @@ class Snapshot:
 
     def match(self, node: Node, deadline: float) -> _Match:
         """Which documents match a query tree, with BM25 scores (title weighted highest)."""
-        matcher = _Matcher(self, deadline)
+        matcher = _Matcher(self, deadline, MAX_EXPANSIONS // max(1, expanding_words(node)))
         result = matcher.evaluate(node, negated=False)
         if result is None:
             matcher.notes.append("The query has only very common words, which are not indexed.")
@@ -573,7 +585,7 @@ class Snapshot:
     def correct(self, word: str) -> str | None:
         """A likely intended word for one that occurs in no article, or None."""
         folded = [t.text for t in _folding_analyzer()(word)]
-        if len(folded) != 1:
+        if len(folded) != 1 or len(folded[0]) <= NEAR_PREFIX:  # "a": every word near it
             return None
         stems = [t.text for t in _stemming_analyzer()(word)]
         reader = self.searcher.reader()
@@ -663,9 +675,10 @@ class _Match:
 class _Matcher:
     """Evaluates a query tree into a (document mask, score array) pair, one term at a time."""
 
-    def __init__(self, snap: Snapshot, deadline: float) -> None:
+    def __init__(self, snap: Snapshot, deadline: float, expansions: int = MAX_EXPANSIONS) -> None:
         self.snap = snap
         self.deadline = deadline
+        self.expansions = expansions  # terms per wildcard or fuzzy word
         self.reader = snap.searcher.reader()
         self.notes: list[str] = []
         self.highlight_terms: set[str] = set()
@@ -822,16 +835,16 @@ class _Matcher:
             candidates = list(frequency)
         else:
             candidates = self._near(name, node)
-        if len(candidates) > MAX_EXPANSIONS:
+        if len(candidates) > self.expansions:
             label = node.pattern if isinstance(node, Wildcard) else f"{node.text}~"
             self.notes.append(
                 f"{label} matches {len(candidates)} words;"
-                f" searched the {MAX_EXPANSIONS} most common."
+                f" searched the {self.expansions} most common."
             )
             if isinstance(node, Fuzzy):
                 frequency = {term: self._doc_frequency(name, term) for term in candidates}
             candidates.sort(key=lambda term: -frequency[term])
-            candidates = candidates[:MAX_EXPANSIONS]
+            candidates = candidates[: self.expansions]
         return candidates
 
     def _doc_frequency(self, name: str, term: str) -> int:

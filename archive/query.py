@@ -118,10 +118,9 @@ def parse(text: str) -> Node | None:
     node = parser.parse_or()
     if parser.pos < len(tokens):
         raise QuerySyntax(f"Unexpected {tokens[parser.pos][1]!r} in the query.")
-    leaves = _leaves(node)
-    if len(leaves) > MAX_CLAUSES:
+    if len(_leaves(node)) > MAX_CLAUSES:
         raise QuerySyntax(f"The query has more than {MAX_CLAUSES} parts.")
-    if sum(isinstance(leaf, Wildcard | Fuzzy) for leaf in leaves) > MAX_EXPANDING_WORDS:
+    if expanding_words(node) > MAX_EXPANDING_WORDS:
         raise QuerySyntax(
             f"A query can hold at most {MAX_EXPANDING_WORDS} wildcard or fuzzy words (* ? ~)."
         )
@@ -136,6 +135,11 @@ def plain_words(text: str) -> Node | None:
     if len(words) == 1:
         return Word(words[0])
     return And(tuple(Word(w) for w in words))
+
+
+def expanding_words(node: Node) -> int:
+    """How many wildcards and fuzzy words a tree holds (each stands for many indexed words)."""
+    return sum(isinstance(leaf, Wildcard | Fuzzy) for leaf in _leaves(node))
 
 
 def query_words(node: Node | None) -> list[str]:
