@@ -62,6 +62,11 @@ USER_AGENT = _env("USER_AGENT", "Morgue/0.1 (news archive indexer; +https://exam
 SEARCH_TIME_LIMIT_SECONDS = _env_float("SEARCH_TIME_LIMIT_SECONDS", 2.0)
 MAX_QUERY_LENGTH = _env_int("MAX_QUERY_LENGTH", 500)
 RESULTS_PER_PAGE = _env_int("RESULTS_PER_PAGE", 10)
+# Facets: values listed per facet in one answer (the selected ones are listed besides), and values
+# one search may select or exclude per facet. With both bounded, the memory a request takes for
+# facets depends on the index (arrays the size of one facet's entries), never on the request.
+FACET_VALUES_LIMIT = _env_int("FACET_VALUES_LIMIT", 100)
+MAX_FACET_SELECTIONS = _env_int("MAX_FACET_SELECTIONS", 50)
 # How long a writer waits for another process's writer to finish before giving up.
 INDEX_LOCK_TIMEOUT_SECONDS = _env_float("INDEX_LOCK_TIMEOUT_SECONDS", 600.0)
 

@@ -29,8 +29,6 @@ class SearchTimeout(MorgueError):
     """A search ran past config.SEARCH_TIME_LIMIT_SECONDS."""
 
 
-# Values listed per facet (selected values are always listed as well).
-FACET_LIMIT = 100
 # A "did you mean" is offered when a search finds fewer articles than this.
 SUGGEST_BELOW = 3
 MAX_PER_PAGE = 100
@@ -39,8 +37,7 @@ MAX_PER_PAGE = 100
 def run_search(snap: Snapshot, query: SearchQuery, *, facets: bool = True) -> Results:
     """Answer ``query`` from one snapshot of the index."""
     started = time.perf_counter()
-    query = _sane(query)
-    notices: list[str] = []
+    query, notices = _sane(query)
     text = query.text
     if len(text) > config.MAX_QUERY_LENGTH:
         text = text[: config.MAX_QUERY_LENGTH]
@@ -112,7 +109,8 @@ def _facets(
         column = snap.columns[name]
         counts = column.counts(_all(base, others))
         keep = tuple(query.include.get(name, ()))
-        facets[name] = [FacetValue(v, c) for v, c in column.top(counts, FACET_LIMIT, keep)]
+        top = column.top(counts, config.FACET_VALUES_LIMIT, keep)
+        facets[name] = [FacetValue(v, c) for v, c in top]
     dates_mask = _all(matched, selected.values())
     for name in ("years", "months"):
         column = snap.columns[name]
@@ -122,14 +120,21 @@ def _facets(
     return facets, undated
 
 
-def _sane(query: SearchQuery) -> SearchQuery:
-    """Out-of-range paging and unknown sorts are read leniently rather than refused."""
-    return replace(
+def _sane(query: SearchQuery) -> tuple[SearchQuery, list[str]]:
+    """Out-of-range paging and unknown sorts are read leniently rather than refused; facet
+    selections beyond config.MAX_FACET_SELECTIONS are dropped, with a notice."""
+    cap = config.MAX_FACET_SELECTIONS
+    sides = (query.include, query.exclude)
+    cut = sorted({name for side in sides for name, values in side.items() if len(values) > cap})
+    sane = replace(
         query,
+        include={name: tuple(values)[:cap] for name, values in query.include.items()},
+        exclude={name: tuple(values)[:cap] for name, values in query.exclude.items()},
         sort=query.sort if query.sort in SORTS else "relevance",
         page=max(1, int(query.page)),
         per_page=min(max(1, int(query.per_page)), MAX_PER_PAGE),
     )
+    return sane, [f"Only the first {cap} values chosen for {name} were used." for name in cut]
 
 
 def _all(mask: np.ndarray, others) -> np.ndarray:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import config
 from archive import Article, ArticleIndex, SearchQuery
 from archive.results import FACETS
-from archive.search import FACET_LIMIT
 from tests.test_index import wikinews
 
 COUNTRIES = {"Iraq": "IQ", "Brazil": "BR", "China": "CN", "United States": "US", "France": "FR"}
@@ -107,7 +107,7 @@ def test_facet_counts_match_a_brute_force_count(archive_index, text: str, includ
     for facet in FACETS:
         got = [(v.value, v.count) for v in results.facets[facet] if v.count]
         ranked = sorted(expected[facet].items(), key=lambda item: (-item[1], item[0]))
-        assert got == ranked[:FACET_LIMIT], facet
+        assert got == ranked[: config.FACET_VALUES_LIMIT], facet
     # Dates: the matches under every facet selection, by month and year, plus the undated.
     final = all_hit_ids(index, SearchQuery(text=text, include=include))
     months: dict[str, int] = defaultdict(int)
