@@ -247,3 +247,16 @@ def test_compound_first_names_and_quoted_surnames_confirm_full_names() -> None:
     )
     expected = ["Jo-Wilfried Tsonga", "Pierre-Hugues Herbert", "Piyum Moghadam"]
     assert sorted(found.persons) == expected
+
+
+def test_name_particles_join_surnames_but_common_words_do_not() -> None:
+    found = entities_of_text(
+        "Vincent van Gogh painted it, said Ursula von der Leyen, who met Juan de la Cruz. "
+        "Critics of van Gogh agreed. Mauricio Pochettino as Tottenham boss won."
+    )
+    assert sorted(found.persons) == [
+        "Juan de la Cruz",
+        "Mauricio Pochettino",
+        "Ursula von der Leyen",
+        "Vincent van Gogh",
+    ]

@@ -110,6 +110,10 @@ PARTICLES = word_set(
     """al el ad as ash bin ibn bint abu da das de del della der di do dos du la le van von ten
     ter den zu y"""
 )
+# The particles that stand as words between a first name and a surname ("van Gogh", "bin
+# Laden"); the others are English or German words there ("as", "do", "der") and join a name
+# only after one of these ("von der Leyen", "de la Cruz", "van den Berg").
+LEADING_PARTICLES = word_set("al el bin ibn bint abu da das de del della di dos du van von")
 
 
 @cache

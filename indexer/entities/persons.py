@@ -312,10 +312,8 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
             return False
         if part.isupper() and len(part) > 1 and "." not in part:
             return False  # an acronym
-        if index and part in lowercase and part.lower() not in PARTICLES:
-            return False
-        if index and part.lower() in lowercase:
-            return False
+        if index and part.lower() in lowercase and part not in PARTICLES:
+            return False  # an ordinary word ("Breakfast Cereal"), but "Vincent van Gogh"
     return True
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from indexer.entities.lexicon import PARTICLES, word_set
+from indexer.entities.lexicon import LEADING_PARTICLES, PARTICLES, word_set
 
 # A word: letters, inner apostrophes, hyphens and dots ("O.J.", "d'Ettorre", "Chung-tai").
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’.\-]*\p{L}\.?|\p{L}\.?")
@@ -122,18 +122,28 @@ def capitalised_runs(text: str, tokens: list[Word]) -> list[Run]:
             nxt = tokens[j].text
             if is_capitalised(nxt):
                 j += 1
-            elif (
-                nxt in PARTICLES
-                and j + 1 < len(tokens)
-                and is_capitalised(tokens[j + 1].text)
-                and _joined(text, tokens[j], tokens[j + 1])
-            ):
-                j += 2
+            elif particles := _particles_before_name(text, tokens, j):
+                j += particles + 1
             else:
                 break
         runs.append(_make_run(text, tokens, i, j))
         i = j
     return runs
+
+
+def _particles_before_name(text: str, tokens: list[Word], j: int) -> int:
+    """How many name particles (one or two: "van Gogh", "von der Leyen", "de la Cruz") start at
+    ``tokens[j]`` and lead to a capitalised word; 0 when they do not."""
+    for count in (1, 2):
+        end = j + count
+        allowed = LEADING_PARTICLES if count == 1 else PARTICLES
+        if end >= len(tokens) or tokens[end - 1].text not in allowed:
+            return 0
+        if count > 1 and not _joined(text, tokens[end - 2], tokens[end - 1]):
+            return 0
+        if is_capitalised(tokens[end].text) and _joined(text, tokens[end - 1], tokens[end]):
+            return count
+    return 0
 
 
 def _joined(text: str, left: Word, right: Word) -> bool:
