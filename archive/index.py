@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import re
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -340,25 +342,123 @@ def _postings(matcher) -> tuple[np.ndarray, np.ndarray]:
             weights.append(matcher.weight())
             matcher.next()
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
-    # Block-level reading of the pinned whoosh-reloaded 2.7.5 codec: each block of up to 128
-    # postings is a pickled (delta-coded ids, weights, values) tuple, decoded here with numpy
-    # instead of Whoosh's per-posting generator.
     id_blocks, weight_blocks = [], []
     while matcher.is_active():
-        matcher._read_data()
-        deltas, weights, _ = matcher._data
-        count = len(deltas)
-        id_blocks.append(np.cumsum(np.array(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_blocks.append(np.ones(count, dtype=np.float32))
-        elif isinstance(weights, float):
-            weight_blocks.append(np.full(count, weights, dtype=np.float32))
-        else:
-            weight_blocks.append(np.array(weights, dtype=np.float32))
+        block = _block_ids_and_weights(matcher)
+        id_blocks.append(block[0])
+        weight_blocks.append(block[1])
         matcher._next_block()
     if not id_blocks:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+# In the pinned whoosh-reloaded 2.7.5 codec each block of up to 128 postings is a zlib-compressed
+# pickle (protocol 2) of (delta-coded ids, weights, values). The values are the word positions,
+# one pickled bytes object per posting, and unpickling them was over 90% of a search's time: the
+# ids and weights come first, so only they are decompressed and unpickled here.
+_PICKLE_START = b"\x80\x02("  # protocol 2, then the mark of the ids tuple
+_IDS_END = b"tq\x00"  # end of the ids tuple, memoised as the pickle's first object
+_TUPLE2_STOP = b"\x86."
+
+
+def _block_ids_and_weights(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and frequencies of the matcher's current block."""
+    count = matcher._blocklength
+    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    head = _ids_and_weights(data, bool(matcher._compression), count, matcher._maxid)
+    if head is None:  # a block of under 4 postings (pickled differently), or not understood
+        matcher._read_data()
+        head = matcher._data[:2]
+    deltas, weights = head
+    ids = np.cumsum(np.array(deltas, dtype=np.int64))
+    if weights is None:
+        return ids, np.ones(len(ids), dtype=np.float32)
+    if isinstance(weights, float):
+        return ids, np.full(len(ids), weights, dtype=np.float32)
+    return ids, np.array(weights, dtype=np.float32)
+
+
+def _block_ids_and_values(matcher: W3LeafMatcher):
+    """The document numbers of the matcher's current block and a getter of the i-th value.
+
+    Unpickling a block makes a bytes object per posting through a call of ``_codecs.encode``;
+    a phrase needs the values of a few postings per block, so they are sliced out of the pickle
+    where its layout is the one the codec writes, and unpickled only otherwise.
+    """
+    count = matcher._blocklength
+    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    if matcher._compression:
+        data = zlib.decompress(data)
+    head = _ids_and_weights(data, False, count, matcher._maxid)
+    values = _values(data, count) if head is not None else None
+    if values is None:
+        matcher._read_data()
+        deltas, _, pickled = matcher._data
+        return np.cumsum(np.array(deltas, dtype=np.int64)), pickled.__getitem__
+    return np.cumsum(np.array(head[0], dtype=np.int64)), values
+
+
+_FIRST_VALUE = b"c_codecs\nencode\nq"
+
+
+def _values(data: bytes, count: int):
+    """A getter of the i-th posting's value in a block's pickle, or None when the layout differs.
+
+    A value is pickled as ``_codecs.encode(<text>, "latin1")``: the first calls the function by
+    name and memoises it, the others fetch it from the memo (``h`` and its number), then the text
+    is ``X``, a 4-byte length and UTF-8. Splitting at that fetch gives one piece per later value;
+    any other count means the bytes also occurred inside a text, and the pickle is used instead.
+    """
+    at = data.find(_FIRST_VALUE)
+    x = at + len(_FIRST_VALUE) + 1
+    if at < 0 or data[x : x + 1] != b"X":
+        return None
+    pieces = data[x + 1 :].split(b"h" + data[x - 1 : x] + b"X")
+    if len(pieces) != count:
+        return None
+
+    def value(i: int) -> bytes:
+        piece = pieces[i]
+        size = int.from_bytes(piece[:4], "little")
+        if size + 4 > len(piece):
+            raise ValueError("Unexpected layout of a postings block.")
+        return piece[4 : 4 + size].decode("utf-8").encode("latin-1")
+
+    return value
+
+
+def _ids_and_weights(data: bytes, compressed: bool, count: int, last_id: int):
+    """(deltas, weights) unpickled from the front of a block, or None when unsure.
+
+    The end of the ids is found by its byte pattern; a candidate counts only if it gives exactly
+    ``count`` deltas adding up to the block's last id (kept in the block's header), so a pattern
+    that happens to occur inside a number is never taken for the end.
+    """
+    if count < 4:
+        return None
+    ids_max = len(_PICKLE_START) + 5 * count  # each id is one opcode and at most 4 bytes
+    if compressed:
+        data = zlib.decompressobj().decompress(data, ids_max + 3 + 9 * count + 2)
+    if not data.startswith(_PICKLE_START):
+        return None
+    start = len(_PICKLE_START) + 2 * count
+    while (end := data.find(_IDS_END, start, ids_max + len(_IDS_END))) >= 0:
+        start = end + 1
+        weights_at = end + len(_IDS_END)
+        kind = data[weights_at : weights_at + 1]
+        size = {b"N": 1, b"G": 9, b"(": 2 + 9 * count}.get(kind)
+        if size is None:
+            continue
+        try:
+            deltas, weights = pickle.loads(data[: weights_at + size] + _TUPLE2_STOP)
+        except (pickle.UnpicklingError, ValueError, TypeError, EOFError, IndexError):
+            continue
+        if len(deltas) == count and sum(deltas) == last_id:
+            if isinstance(weights, tuple) and len(weights) != count:
+                return None
+            return deltas, weights
+    return None
 
 
 @dataclass
@@ -561,11 +661,10 @@ class Snapshot:
                 # Skip blocks holding none of the documents without decoding them.
                 first = np.searchsorted(local, matcher.block_max_id(), side="right")
                 if first:
-                    matcher._read_data()
-                    deltas, _, values = matcher._data
-                    ids = np.cumsum(np.array(deltas, dtype=np.int64))
-                    for i in np.flatnonzero(np.isin(ids, local)).tolist():
-                        out[int(ids[i]) + offset] = decode(values[i])
+                    # Every candidate has the term, so those up to the block's last id are in it.
+                    ids, values = _block_ids_and_values(matcher)
+                    for i in np.searchsorted(ids, local[:first]).tolist():
+                        out[int(ids[i]) + offset] = decode(values(i))
                     local = local[first:]
                     if not len(local):
                         break
