@@ -260,3 +260,12 @@ def test_name_particles_join_surnames_but_common_words_do_not() -> None:
         "Ursula von der Leyen",
         "Vincent van Gogh",
     ]
+
+
+def test_a_surname_that_is_also_an_ordinary_word_after_a_known_first_name() -> None:
+    found = entities_of_text(
+        "Coach Mike Brown wore brown shoes. Former Senator Rick Santorum mocked the santorum "
+        "cocktail. The game at Heinz Field was played on a wet field. A breakfast cereal strip, "
+        "Saturday Morning Breakfast Cereal, joked about it."
+    )
+    assert sorted(found.persons) == ["Mike Brown", "Rick Santorum"]

@@ -92,7 +92,9 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         suffix = texts[-1:] if len(texts) > 2 and _is_suffix(texts[-1]) else []
         # Checked without "Jr.", named with it.
         parts, titled, honorific = _strip_titles(texts[: len(texts) - len(suffix)], run.before)
-        if not parts or len(parts) > _MAX_NAME_WORDS or not _plausible(parts, lowercase):
+        if not parts or len(parts) > _MAX_NAME_WORDS:
+            continue
+        if not _plausible(parts, lowercase - _family_names_of(parts, run, titled)):
             continue
         if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
             parts = parts[-2:]  # "Pan-democrat Lam Cheuk-ting"
@@ -138,6 +140,19 @@ def _honorific_surnames(runs: list[Run]) -> set[str]:
         elif len(run.texts) == 1 and _title_word(run.before) in HONORIFICS:
             out.add(run.texts[0])
     return out
+
+
+def _family_names_of(parts: list[str], run: Run, titled: bool) -> set[str]:
+    """A surname that is also an ordinary word ("Mike Brown", "Chuck Close", "Rick Santorum"),
+    after a known first name and on the family name list or beside a title or quotation."""
+    family = parts[-1].lower()
+    if (
+        len(parts) == 2
+        and _known_given_name(parts[0])
+        and (family in last_names() or titled or _speaker(run))
+    ):
+        return {family}
+    return set()
 
 
 def _not_a_given_name(word: str, following: str) -> bool:
