@@ -22,7 +22,7 @@ from archive.query import parse, plain_words, query_words
 from archive.results import FACETS, SORTS, FacetValue, Results, SearchQuery
 
 if TYPE_CHECKING:
-    from archive.index import Snapshot
+    from archive.index.snapshot import Snapshot
 
 
 class SearchTimeout(MorgueError):

@@ -1,0 +1,18 @@
+"""The Whoosh index of articles: the only package that imports ``whoosh``.
+
+Whoosh stores and analyses the articles (stemming, accent folding, positions for phrases, stored
+fields, the term lexicon); matching, scoring and facet counting run over numpy arrays built from
+its posting lists and columns (:mod:`archive.index.snapshot`), because Whoosh's Python-level
+collectors and facets are too slow at 100,000 articles (its block-quality optimisation also
+hangs on some queries, so it is never used here).
+
+Modules: ``schema`` (fields, analysers, article <-> document), ``folder`` (open, write, hand out
+snapshots), ``segments`` (per-segment arrays), ``postings`` (posting lists from disk blocks, and
+their cache), ``snapshot`` (one generation as arrays: hits, siblings, similar articles) and
+``matching`` (a query tree into a document mask and scores).
+"""
+
+from archive.index.folder import ArticleIndex
+from archive.index.snapshot import Snapshot
+
+__all__ = ["ArticleIndex", "Snapshot"]

@@ -1,0 +1,153 @@
+"""The archive's index folder: opened or created, written in commits, read through snapshots."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from whoosh import index, writing
+
+import config
+from archive import dedup
+from archive.article import Article
+from archive.errors import MorgueError
+from archive.index.schema import build_schema, document, stored_article
+from archive.index.segments import SegmentArrays
+from archive.index.snapshot import Snapshot
+from archive.results import Hit, Results, SearchQuery
+from archive.search import run_search
+
+
+class ArticleIndex:
+    """The archive's index in ``index_dir``: opened, or created when missing."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        if index.exists_in(str(self.index_dir)):
+            self._ix = index.open_dir(str(self.index_dir))
+        else:
+            self._ix = self._create()
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._retired: Snapshot | None = None
+        self._segments: dict[str, SegmentArrays] = {}
+
+    def _create(self) -> index.FileIndex:
+        """Create the index; if another process created it meanwhile, open theirs."""
+        try:
+            return index.create_in(str(self.index_dir), build_schema())
+        except Exception:  # noqa: BLE001 - a concurrent creation: open what it made
+            if index.exists_in(str(self.index_dir)):
+                return index.open_dir(str(self.index_dir))
+            raise
+
+    # Writing
+
+    def _writer(self) -> writing.SegmentWriter:
+        """A writer; waits for another process's writer instead of failing."""
+        try:
+            return self._ix.writer(
+                timeout=config.INDEX_LOCK_TIMEOUT_SECONDS, delay=0.2, limitmb=128
+            )
+        except index.LockError:
+            raise MorgueError(
+                f"Another process kept the index locked for"
+                f" {config.INDEX_LOCK_TIMEOUT_SECONDS:.0f} s;"
+                " try again when it has finished."
+            ) from None
+
+    def _copies(self) -> dedup.CopyFinder:
+        return dedup.CopyFinder(self.index_dir / "copies.sqlite")
+
+    def upsert(self, articles: list[Article]) -> None:
+        """Add or replace articles (same id replaces) in one commit, linking syndicated copies."""
+        latest = {a.id: a for a in articles}
+        if not latest:
+            return
+        writer = self._writer()
+        copies = self._copies()
+        try:
+            for article in latest.values():
+                story = copies.link(article.id, dedup.signature(article.body))
+                writer.update_document(**document(article, story))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            copies.close(commit=False)
+            raise
+        copies.close(commit=True)
+
+    def remove(self, article_id: str) -> bool:
+        writer = self._writer()
+        copies = self._copies()
+        try:
+            removed = writer.delete_by_term("id", article_id)
+            copies.forget(article_id)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            copies.close(commit=False)
+            raise
+        copies.close(commit=True)
+        return removed > 0
+
+    def clear(self) -> None:
+        """Empty the index (before a rebuild from the originals)."""
+        writer = self._writer()
+        copies = self._copies()
+        copies.clear()
+        writer.commit(mergetype=writing.CLEAR)
+        copies.close(commit=True)
+
+    # Reading
+
+    def snapshot(self) -> Snapshot:
+        """The index as of its latest commit, with per-segment arrays reused across commits."""
+        with self._lock:
+            current = self._snapshot
+            if current is not None and current.generation == self._ix.latest_generation():
+                return current
+            searcher = self._ix.searcher()
+            fresh = Snapshot(searcher, self._segments)
+            self._segments = {
+                key: seg for key, seg in self._segments.items() if key in fresh.segment_keys
+            }
+            # The snapshot before the current one may still serve a search in another thread;
+            # the one before that is done: close its files.
+            if self._retired is not None:
+                self._retired.searcher.close()
+            self._retired, self._snapshot = current, fresh
+            return fresh
+
+    def get(self, article_id: str) -> Article | None:
+        stored = self.snapshot().searcher.document(id=article_id)
+        return stored_article(stored) if stored else None
+
+    def ids(self) -> set[str]:
+        return self.snapshot().ids()
+
+    def count(self) -> int:
+        return self.snapshot().searcher.doc_count()
+
+    def search(self, search_query: SearchQuery, *, facets: bool = True) -> Results:
+        """Run a search; ``facets=False`` skips the facet counts (a feed needs only the hits)."""
+        return run_search(self.snapshot(), search_query, facets=facets)
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
+        return self.snapshot().more_like_this(article_id, limit)
+
+    def siblings(self, article_id: str) -> list[Hit]:
+        return self.snapshot().siblings(article_id)
+
+    def stats(self) -> dict:
+        snap = self.snapshot()
+        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        return {**snap.stats(), "index_bytes": size, "segments": len(snap.segment_keys)}
+
+    def close(self) -> None:
+        with self._lock:
+            for snap in (self._snapshot, self._retired):
+                if snap is not None:
+                    snap.searcher.close()
+            self._snapshot = self._retired = None

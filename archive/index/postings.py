@@ -1,0 +1,187 @@
+"""Posting lists read straight from Whoosh's on-disk blocks, and a bounded cache of them.
+
+Whoosh's matchers walk postings one at a time in Python; here a posting list becomes two numpy
+arrays (documents, frequencies) a block of up to 128 postings at a time. Segments never change,
+so a decoded list stays valid as long as its segment exists, and popular words are kept.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+
+def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """All (document, frequency) of a posting list; whole blocks at a time for on-disk postings."""
+    if not isinstance(matcher, W3LeafMatcher):
+        ids: list[int] = []
+        weights: list[float] = []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    id_blocks, weight_blocks = [], []
+    while matcher.is_active():
+        block = _block_ids_and_weights(matcher)
+        id_blocks.append(block[0])
+        weight_blocks.append(block[1])
+        matcher._next_block()
+    if not id_blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+# In the pinned whoosh-reloaded 2.7.5 codec each block of up to 128 postings is a zlib-compressed
+# pickle (protocol 2) of (delta-coded ids, weights, values). The values are the word positions,
+# one pickled bytes object per posting, and unpickling them was over 90% of a search's time: the
+# ids and weights come first, so only they are decompressed and unpickled here.
+_PICKLE_START = b"\x80\x02("  # protocol 2, then the mark of the ids tuple
+_IDS_END = b"tq\x00"  # end of the ids tuple, memoised as the pickle's first object
+_TUPLE2_STOP = b"\x86."
+
+
+def _block_ids_and_weights(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and frequencies of the matcher's current block."""
+    count = matcher._blocklength
+    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    head = _ids_and_weights(data, bool(matcher._compression), count, matcher._maxid)
+    if head is None:  # a block of under 4 postings (pickled differently), or not understood
+        matcher._read_data()
+        head = matcher._data[:2]
+    deltas, weights = head
+    ids = np.cumsum(np.array(deltas, dtype=np.int64))
+    if weights is None:
+        return ids, np.ones(len(ids), dtype=np.float32)
+    if isinstance(weights, float):
+        return ids, np.full(len(ids), weights, dtype=np.float32)
+    return ids, np.array(weights, dtype=np.float32)
+
+
+def block_ids_and_values(matcher: W3LeafMatcher):
+    """The document numbers of the matcher's current block and a getter of the i-th value.
+
+    Unpickling a block makes a bytes object per posting through a call of ``_codecs.encode``;
+    a phrase needs the values of a few postings per block, so they are sliced out of the pickle
+    where its layout is the one the codec writes, and unpickled only otherwise.
+    """
+    count = matcher._blocklength
+    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    if matcher._compression:
+        data = zlib.decompress(data)
+    head = _ids_and_weights(data, False, count, matcher._maxid)
+    values = _values(data, count) if head is not None else None
+    if values is None:
+        matcher._read_data()
+        deltas, _, pickled = matcher._data
+        return np.cumsum(np.array(deltas, dtype=np.int64)), pickled.__getitem__
+    return np.cumsum(np.array(head[0], dtype=np.int64)), values
+
+
+_FIRST_VALUE = b"c_codecs\nencode\nq"
+
+
+def _values(data: bytes, count: int):
+    """A getter of the i-th posting's value in a block's pickle, or None when the layout differs.
+
+    A value is pickled as ``_codecs.encode(<text>, "latin1")``: the first calls the function by
+    name and memoises it, the others fetch it from the memo (``h`` and its number), then the text
+    is ``X``, a 4-byte length and UTF-8. Splitting at that fetch gives one piece per later value;
+    any other count means the bytes also occurred inside a text, and the pickle is used instead.
+    """
+    at = data.find(_FIRST_VALUE)
+    x = at + len(_FIRST_VALUE) + 1
+    if at < 0 or data[x : x + 1] != b"X":
+        return None
+    pieces = data[x + 1 :].split(b"h" + data[x - 1 : x] + b"X")
+    if len(pieces) != count:
+        return None
+
+    def value(i: int) -> bytes:
+        piece = pieces[i]
+        size = int.from_bytes(piece[:4], "little")
+        if size + 4 > len(piece):
+            raise ValueError("Unexpected layout of a postings block.")
+        return piece[4 : 4 + size].decode("utf-8").encode("latin-1")
+
+    return value
+
+
+def _ids_and_weights(data: bytes, compressed: bool, count: int, last_id: int):
+    """(deltas, weights) unpickled from the front of a block, or None when unsure.
+
+    The end of the ids is found by its byte pattern; a candidate counts only if it gives exactly
+    ``count`` deltas adding up to the block's last id (kept in the block's header), so a pattern
+    that happens to occur inside a number is never taken for the end.
+    """
+    if count < 4:
+        return None
+    ids_max = len(_PICKLE_START) + 5 * count  # each id is one opcode and at most 4 bytes
+    if compressed:
+        data = zlib.decompressobj().decompress(data, ids_max + 3 + 9 * count + 2)
+    if not data.startswith(_PICKLE_START):
+        return None
+    start = len(_PICKLE_START) + 2 * count
+    while (end := data.find(_IDS_END, start, ids_max + len(_IDS_END))) >= 0:
+        start = end + 1
+        weights_at = end + len(_IDS_END)
+        kind = data[weights_at : weights_at + 1]
+        size = {b"N": 1, b"G": 9, b"(": 2 + 9 * count}.get(kind)
+        if size is None:
+            continue
+        try:
+            deltas, weights = pickle.loads(data[: weights_at + size] + _TUPLE2_STOP)
+        except (pickle.UnpicklingError, ValueError, TypeError, EOFError, IndexError):
+            continue
+        if len(deltas) == count and sum(deltas) == last_id:
+            if isinstance(weights, tuple) and len(weights) != count:
+                return None
+            return deltas, weights
+    return None
+
+
+Postings = tuple[np.ndarray, np.ndarray]
+NO_POSTINGS: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+class PostingCache:
+    """Decoded posting lists by (segment, field, term), the least recently used dropped first.
+
+    Bounded by the bytes of its arrays. Shared by the threads of a process, hence the lock.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._lists: OrderedDict[tuple[str, str, str], Postings] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> Postings | None:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, str], postings: Postings) -> None:
+        size = postings[0].nbytes + postings[1].nbytes
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._lists:
+                return
+            self._lists[key] = postings
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (ids, weights) = self._lists.popitem(last=False)
+                self._bytes -= ids.nbytes + weights.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lists.clear()
+            self._bytes = 0

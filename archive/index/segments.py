@@ -1,0 +1,87 @@
+"""The arrays of one index segment, read once: segments never change after their commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
+
+from archive.index.schema import FACET_GROUPS, GROUPS_SEPARATOR, VALUES_SEPARATOR
+
+
+def _column(segment_reader, name: str, typecode: str, count: int) -> np.ndarray:
+    """A numeric column of one segment as an array (read in one piece when possible)."""
+    reader = segment_reader.column_reader(name, translate=False)
+    dtype = np.dtype(typecode).newbyteorder(">")
+    raw = getattr(reader, "_dbfile", None)
+    if raw is not None and hasattr(reader, "_basepos"):
+        stored = min(reader._count, count)
+        values = np.frombuffer(raw.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
+        out = np.zeros(count, dtype=np.dtype(typecode))
+        out[:stored] = values
+        return out
+    return np.array(list(reader), dtype=np.dtype(typecode))
+
+
+@dataclass
+class SegmentArrays:
+    """The arrays of one index segment; segments never change, so these are read once."""
+
+    size: int
+    day: np.ndarray
+    ts: np.ndarray
+    ids: list[str]
+    values: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # facet -> labels, docs, value ids
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, reader) -> SegmentArrays:
+        size = reader.doc_count_all()
+        numbers: list[dict[str, int]] = [{} for _ in FACET_GROUPS]
+        docs: list[list[int]] = [[] for _ in FACET_GROUPS]
+        values: list[list[int]] = [[] for _ in FACET_GROUPS]
+        for docnum, record in enumerate(reader.column_reader("facets")):
+            if not record:
+                continue
+            for group, text in enumerate(record.decode("utf-8").split(GROUPS_SEPARATOR)):
+                if text:
+                    number = numbers[group]
+                    for value in text.split(VALUES_SEPARATOR):
+                        docs[group].append(docnum)
+                        values[group].append(number.setdefault(value, len(number)))
+        arrays = {
+            name: (
+                list(numbers[g]),
+                np.array(docs[g], dtype=np.int64),
+                np.array(values[g], dtype=np.int32),
+            )
+            for g, name in enumerate(FACET_GROUPS)
+        }
+        return cls(
+            size,
+            _column(reader, "day", "i4", size),
+            _column(reader, "ts", "i8", size),
+            list(reader.column_reader("id")),
+            arrays,
+        )
+
+    def field_lengths(self, reader, name: str) -> np.ndarray:
+        if name not in self.lengths:
+            perdoc = reader._perdoc  # the lengths column is not in the schema, so go to the codec
+            lenfield = f"_{name}_L"
+            if perdoc.has_column(lenfield):
+                creader = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+                raw = np.frombuffer(
+                    creader._dbfile.get(creader._basepos, creader._count), dtype=np.uint8
+                )
+                codes = np.zeros(self.size, dtype=np.uint8)
+                codes[: len(raw)] = raw[: self.size]
+            else:
+                codes = np.zeros(self.size, dtype=np.uint8)
+            self.lengths[name] = _LENGTH_OF_BYTE[codes]
+        return self.lengths[name]
+
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)

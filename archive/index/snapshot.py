@@ -1,0 +1,298 @@
+"""One generation of the index as arrays: what :mod:`archive.search` computes over."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+import config
+from archive.article import Article
+from archive.errors import NotFound
+from archive.facets import FacetColumn
+from archive.index.matching import MAX_EXPANSIONS, NEAR_PREFIX, Matcher
+from archive.index.postings import block_ids_and_values, read_postings
+from archive.index.schema import (
+    TEXT_FIELDS,
+    folding_analyzer,
+    normalise,
+    stemming_analyzer,
+    stored_article,
+)
+from archive.index.segments import SegmentArrays
+from archive.query import Node, expanding_words
+from archive.results import FACETS, Hit, SearchQuery
+from archive.search import run_search
+from archive.snippets import snippet
+
+
+class Snapshot:
+    """One generation of the index as arrays: what :mod:`archive.search` computes over.
+
+    Document numbers are Whoosh's global ones for this generation. ``live`` masks out deleted
+    documents; ``story`` gives syndicated copies one shared number (others their own).
+    """
+
+    def __init__(self, searcher, cache: dict[str, SegmentArrays]) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.generation = reader.generation()
+        self.leaves = reader.leaf_readers()
+        self.segment_keys: set[str] = set()
+        self.parts: list[tuple[SegmentArrays, int, object]] = []
+        for leaf, offset in self.leaves:
+            if leaf.segment() is None:  # an empty index
+                continue
+            key = f"{leaf.segment().segment_id()}:{leaf.doc_count_all()}"
+            if key not in cache:
+                cache[key] = SegmentArrays.read(leaf)
+            self.segment_keys.add(key)
+            self.parts.append((cache[key], offset, leaf))
+        self.size = sum(part.size for part, _, _ in self.parts)
+        self.live = np.ones(self.size, dtype=bool)
+        for _, offset, leaf in self.parts:
+            if leaf.has_deletions():
+                deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+                self.live[deleted + offset] = False
+        self.doc_count = int(self.live.sum())
+        self.day = self._concat(lambda part: part.day, np.int32)
+        self.ts = self._concat(lambda part: part.ts, np.int64)
+        self.docnums = {
+            article_id: offset + local
+            for part, offset, _ in self.parts
+            for local, article_id in enumerate(part.ids)
+            if self.live[offset + local]
+        }
+        self.story = self._stories()
+        self.columns = {name: self._facet(name) for name in FACETS}
+        self.columns.update(self._date_columns())
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def _concat(self, get, dtype) -> np.ndarray:
+        arrays = [get(part) for part, _, _ in self.parts]
+        return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
+
+    def _merged(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """A facet's (labels, docs, value ids) over all segments, with one numbering of labels."""
+        labels: list[str] = []
+        number: dict[str, int] = {}
+        docs, values = [], []
+        for part, offset, _ in self.parts:
+            seg_labels, seg_docs, seg_values = part.values[name]
+            table = np.array(
+                [number.setdefault(label, len(number)) for label in seg_labels], dtype=np.int32
+            )
+            docs.append(seg_docs + offset)
+            values.append(table[seg_values] if len(seg_labels) else seg_values)
+        labels = list(number)
+        if not docs:
+            return labels, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        return labels, np.concatenate(docs), np.concatenate(values)
+
+    def _stories(self) -> np.ndarray:
+        """Copies share the number of their story; the first copy (the root) has no story value."""
+        story = np.arange(self.size, dtype=np.int64)
+        roots, docs, values = self._merged("story")
+        if roots:
+            story[docs] = self.size + values
+            for number, root in enumerate(roots):
+                root_doc = self.docnums.get(root)
+                if root_doc is not None:
+                    story[root_doc] = self.size + number
+        return story
+
+    def _facet(self, name: str) -> FacetColumn:
+        labels, docs, values = self._merged(name)
+        return FacetColumn.build(labels, docs, values, self.story)
+
+    def _date_columns(self) -> dict[str, FacetColumn]:
+        dated = np.flatnonzero(self.day > 0)
+        undated = np.flatnonzero(self.day == 0)
+        out = {}
+        for name, divisor, fmt in (("years", 10000, "{:04d}"), ("months", 100, None)):
+            keys, inverse = np.unique(self.day[dated] // divisor, return_inverse=True)
+            labels = [
+                fmt.format(k) if fmt else f"{k // 100:04d}-{k % 100:02d}" for k in keys.tolist()
+            ]
+            out[name] = FacetColumn.build(labels, dated, inverse.astype(np.int32), self.story)
+        out["undated"] = FacetColumn.build(
+            ["undated"], undated, np.zeros(len(undated), np.int32), self.story
+        )
+        return out
+
+    # Matching and scoring
+
+    def lengths(self, name: str) -> np.ndarray:
+        if name not in self._lengths:
+            self._lengths[name] = self._concat(
+                lambda part, name=name: part.field_lengths(self._leaf_of(part), name), np.float32
+            )
+        return self._lengths[name]
+
+    def _leaf_of(self, part: SegmentArrays):
+        return next(leaf for p, _, leaf in self.parts if p is part)
+
+    def term_docs(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and frequencies of one term."""
+        ids, weights = [], []
+        for _, offset, leaf in self.parts:
+            if (name, term) in leaf:
+                seg_ids, seg_weights = read_postings(leaf.postings(name, term))
+                ids.append(seg_ids + offset)
+                weights.append(seg_weights)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def positions(self, name: str, term: str, docs: np.ndarray) -> dict[int, list[int]]:
+        """Word positions of one term in the given (sorted, global) documents."""
+        out: dict[int, list[int]] = {}
+        for part, offset, leaf in self.parts:
+            local = docs[(docs >= offset) & (docs < offset + part.size)] - offset
+            if not len(local) or (name, term) not in leaf:
+                continue
+            matcher = leaf.postings(name, term)
+            if not isinstance(matcher, W3LeafMatcher):
+                wanted = set(local.tolist())
+                while matcher.is_active():
+                    if matcher.id() in wanted:
+                        out[matcher.id() + offset] = matcher.value_as("positions")
+                    matcher.next()
+                continue
+            decode = matcher.format.decode_positions
+            while matcher.is_active():
+                # Skip blocks holding none of the documents without decoding them.
+                first = np.searchsorted(local, matcher.block_max_id(), side="right")
+                if first:
+                    # Every candidate has the term, so those up to the block's last id are in it.
+                    ids, values = block_ids_and_values(matcher)
+                    for i in np.searchsorted(ids, local[:first]).tolist():
+                        out[int(ids[i]) + offset] = decode(values(i))
+                    local = local[first:]
+                    if not len(local):
+                        break
+                matcher._next_block()
+        return out
+
+    def match(self, node: Node, deadline: float) -> Match:
+        """Which documents match a query tree, with BM25 scores (title weighted highest)."""
+        matcher = Matcher(self, deadline, MAX_EXPANSIONS // max(1, expanding_words(node)))
+        result = matcher.evaluate(node, negated=False)
+        if result is None:
+            matcher.notes.append("The query has only very common words, which are not indexed.")
+            result = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float32))
+        mask, scores = result
+        return Match(mask & self.live, scores, matcher.notes, matcher.highlight_terms)
+
+    def correct(self, word: str) -> str | None:
+        """A likely intended word for one that occurs in no article, or None."""
+        folded = [t.text for t in folding_analyzer()(word)]
+        if len(folded) != 1 or len(folded[0]) <= NEAR_PREFIX:  # "a": every word near it
+            return None
+        stems = [t.text for t in stemming_analyzer()(word)]
+        reader = self.searcher.reader()
+        if any(reader.doc_frequency(name, stem) for name in TEXT_FIELDS for stem in stems):
+            return None
+        suggestions = self.searcher.corrector("spell").suggest(
+            folded[0], limit=1, maxdist=2, prefix=NEAR_PREFIX
+        )
+        return suggestions[0] if suggestions else None
+
+    # Hits
+
+    def hits(self, docnums: list[int], scores: np.ndarray | None, terms: set[str]) -> list[Hit]:
+        out = []
+        for docnum in docnums:
+            stored = self.searcher.stored_fields(docnum)
+            article = stored_article(stored)
+            score = float(scores[docnum]) if scores is not None else None
+            out.append(_hit(article, _snippet(article, terms), score))
+        return out
+
+    def ids(self) -> set[str]:
+        return set(self.docnums)
+
+    def _docnum(self, article_id: str) -> int:
+        docnum = self.docnums.get(article_id)
+        if docnum is None:
+            raise NotFound(f"No article with id {article_id!r}.")
+        return docnum
+
+    def siblings(self, article_id: str) -> list[Hit]:
+        docnum = self._docnum(article_id)
+        members = np.flatnonzero((self.story == self.story[docnum]) & self.live)
+        members = [int(d) for d in members if d != docnum]
+        members.sort(key=lambda d: self.ts[d])
+        return self.hits(members, None, set())
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
+        docnum = self._docnum(article_id)
+        article = stored_article(self.searcher.stored_fields(docnum))
+        text = "\n".join([article.title, *article.body])
+        keys = self.searcher.key_terms_from_text("body", text, numterms=12)
+        if not keys:
+            return []
+        matcher = Matcher(self, time.monotonic() + config.SEARCH_TIME_LIMIT_SECONDS)
+        mask = np.zeros(self.size, dtype=bool)
+        scores = np.zeros(self.size, dtype=np.float32)
+        for term, _ in keys:
+            term_mask, term_scores = matcher.term_in_fields(term, ("title", "body"))
+            mask |= term_mask
+            scores += term_scores
+        mask &= self.live & (self.story != self.story[docnum])
+        candidates = np.flatnonzero(mask)
+        best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
+        return self.hits([int(d) for d in best], scores, set())
+
+    def stats(self) -> dict:
+        everything = run_search(self, SearchQuery(per_page=1))
+        dated = self.ts[(self.day > 0) & self.live]
+        copies = np.bincount(self.story[self.live]) if self.size else np.zeros(0)
+        return {
+            "articles": self.doc_count,
+            "undated": everything.undated,
+            "earliest": _utc(dated.min()) if len(dated) else None,
+            "latest": _utc(dated.max()) if len(dated) else None,
+            "stories_with_copies": int(np.count_nonzero(copies > 1)),
+            "top": {
+                name: [(v.value, v.count) for v in values[:10]]
+                for name, values in everything.facets.items()
+                if name != "months"
+            },
+        }
+
+
+def _utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(int(timestamp), tz=UTC).isoformat()
+
+
+@dataclass
+class Match:
+    mask: np.ndarray
+    scores: np.ndarray
+    notes: list[str]
+    highlight_terms: set[str]
+
+
+def _snippet(article: Article, terms: set[str]) -> str:
+    texts = ["\n".join(article.body), article.standfirst or "", *(c.text for c in article.captions)]
+    return snippet(texts, terms, normalise)
+
+
+def _hit(article: Article, snippet: str, score: float | None) -> Hit:
+    return Hit(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        source=article.source,
+        published=article.published,
+        persons=list(article.persons),
+        countries=list(article.countries),
+        snippet=snippet,
+        standfirst=article.standfirst,
+        authors=list(article.authors),
+        score=score,
+    )
