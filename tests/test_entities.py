@@ -269,3 +269,12 @@ def test_a_surname_that_is_also_an_ordinary_word_after_a_known_first_name() -> N
         "Saturday Morning Breakfast Cereal, joked about it."
     )
     assert sorted(found.persons) == ["Mike Brown", "Rick Santorum"]
+
+
+def test_a_city_after_a_place_is_no_first_name() -> None:
+    found = entities_of_text(
+        "A psychology major at University of Texas Arlington Amneh Jafari heard of it. "
+        "Jafari said she was shocked."
+    )
+    assert found.persons == ["Amneh Jafari"]
+    assert found.organizations == ["University of Texas Arlington"]

@@ -32,7 +32,7 @@ def entities_of_text(text: str) -> Entities:
     mentions = find_mentions(runs, lowercase)
     persons = resolve_persons(mentions, runs)
     person_words = {word for name in persons for word in name.split()}
-    spans = [(m.run.start, m.run.end) for m in mentions]
+    spans = [(m.run.words[-len(m.parts)].start, m.run.end) for m in mentions]
     countries = find_countries(runs, text, person_words)
     organizations = find_organizations(runs, text, spans, lowercase)
     return Entities(persons, countries, organizations)

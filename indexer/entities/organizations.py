@@ -71,8 +71,8 @@ def find_organizations(
             texts = texts[1:]
         if not texts:
             continue
-        if _continues(runs, index, text):
-            following = " ".join(runs[index + 1].texts)
+        following = _before_person(runs[index + 1], person_starts) if index + 1 < len(runs) else ""
+        if following and _continues(runs, index, text):
             name = f"{' '.join(texts)} {_joiner(runs, index, text)} {following}"
         else:
             name = _org_name(texts, text, places)
@@ -84,6 +84,17 @@ def find_organizations(
             if acronym and " " in name:
                 introduced[acronym.group(1)] = name
     return _merge_acronyms(counts, introduced)
+
+
+def _before_person(run: Run, person_starts: set[int]) -> str:
+    """The words of ``run`` before a person's name ("Texas Arlington" of "University of Texas
+    Arlington Amneh Jafari")."""
+    words = []
+    for word in run.words:
+        if word.start in person_starts:
+            break
+        words.append(word.text)
+    return " ".join(words)
 
 
 def _joiner(runs: list[Run], index: int, text: str) -> str:

@@ -235,14 +235,17 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
         honorific = any(p in HONORIFICS for p in _title_word(texts[last_title]).split("-"))
         titled = True
         texts = texts[last_title + 1 :]
+    after_place = False
     while texts and (
         texts[0].lower() in STOPWORDS
         or texts[0].lower() in _COMPASS
         or texts[0] in places
+        or (after_place and texts[0] in city_names())  # "Texas Arlington Amneh Jafari"
         or _adverb(texts[0])
     ):
         if _given_name_first(texts):
             break
+        after_place = texts[0] in places
         texts = texts[1:]
     # A misspelt or unknown role word before a known first name ("Presidnet Recep Erdogan"),
     # not a family name written first ("Nguyen Van Hung", "Tran Thi Lan").
