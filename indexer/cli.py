@@ -22,6 +22,7 @@ from indexer.commands.rebuild import rebuild
 from indexer.commands.remove import remove
 from indexer.commands.search import search
 from indexer.commands.stats import stats
+from indexer.files import one_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,7 +53,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except MorgueError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(one_line(f"Error: {exc}"), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -60,5 +61,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last guard: a user never sees a traceback
         if os.environ.get("MORGUE_DEBUG"):
             traceback.print_exc()
-        click.echo(f"Unexpected error: {exc!r} (set MORGUE_DEBUG=1 to see details)", err=True)
+        click.echo(
+            one_line(f"Unexpected error: {exc!r} (set MORGUE_DEBUG=1 to see details)"), err=True
+        )
         sys.exit(1)

@@ -1,7 +1,9 @@
-"""Finding the input files a user names: files as given, directories walked recursively."""
+"""Finding the input files a user names (files as given, directories walked recursively), and
+naming them in one-line reports."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -18,10 +20,23 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Yield each named file, and the article files under each named directory in sorted order.
 
     A path that does not exist is yielded as it is, so that the caller reports it as unreadable
-    alongside the other failures instead of stopping.
+    alongside the other failures instead of stopping; so is anything under a directory with an
+    article's name that is not a regular file (a pipe, a dangling link, a link loop), which would
+    otherwise be left out without a word. Links to directories are not followed.
     """
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and is_article_file(p))
+            yield from sorted(p for p in path.rglob("*") if is_article_file(p) and not p.is_dir())
         else:
             yield path
+
+
+# C0 and C1 control characters, line and paragraph separators, and the lone surrogates that
+# stand for undecodable bytes in a file name.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped as ``\\n``, ``\\x1b``…: a newline in a file
+    name must not split its failure line in two, nor an escape sequence rewrite the terminal."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

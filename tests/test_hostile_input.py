@@ -335,6 +335,46 @@ def test_special_files_named_on_the_command_line(tmp_path: Path, run_indexer) ->
     assert open_index(data_dir).count() == 1
 
 
+def test_special_files_inside_a_walked_directory(tmp_path: Path) -> None:
+    """Inside a walked directory too, a pipe, a dangling link and a link loop named like articles
+    get a line each (they were left out without a word); a failing file whose name holds a
+    newline, an escape sequence or an undecodable byte gets one line with them escaped."""
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    os.mkfifo(folder / "pipe.html")
+    os.symlink(folder / "nowhere.html", folder / "sub" / "dangling.html")
+    os.symlink(folder / "loop.txt", folder / "loop.txt")
+    os.symlink(folder, folder / "sub" / "back-up")  # a link to a directory is not followed
+    os.mkfifo(folder / "not-an-article-name")  # not an article's name: not picked up
+    (folder / "good.html").write_text(article_page(random.Random(SEED), 1))
+    binary = bytes(range(256)) * 40
+    (folder / "two\nlines.html").write_bytes(binary)
+    (folder / "clear\x1b[2J.html").write_bytes(binary)
+    os.mkfifo(os.fsencode(folder) + b"/latin-\xe9.html")
+    process = subprocess.run(
+        [sys.executable, "-m", "indexer", "add", str(folder), "--data-dir", str(tmp_path / "d")],
+        cwd=config.REPO_ROOT,
+        capture_output=True,
+        timeout=300,
+    )
+    assert process.returncode == 1
+    err = process.stderr.decode("utf-8")
+    lines = err.splitlines()
+    expected = {
+        f"{folder}/pipe.html: not a regular file",
+        f"{folder}/sub/dangling.html: a link to a missing file",
+        f"{folder}/two\\nlines.html: binary data, not text",
+        f"{folder}/clear\\x1b[2J.html: binary data, not text",
+        f"{folder}/latin-\\udce9.html: not a regular file",
+    }
+    assert expected <= set(lines), err
+    (loop,) = [line for line in lines if line.startswith(f"{folder}/loop.txt: ")]
+    assert "symbolic links" in loop
+    assert len(lines) == len(expected) + 1, err
+    assert "\x1b" not in err
+    assert process.stdout.decode().strip().splitlines()[-1] == "Added 1, failed 6."
+
+
 def test_gzip_bomb_is_refused_without_reading_it_into_memory(tmp_path: Path, monkeypatch) -> None:
     """A 4 MB .gz that expands to 4 GiB stops at the size limit, with memory to match."""
     monkeypatch.setattr(config, "MAX_INPUT_BYTES", 8 * 1024 * 1024)

@@ -11,7 +11,7 @@ import click
 from archive.article import Article
 from archive.errors import MorgueError
 from indexer.entities import extract_entities
-from indexer.files import iter_input_files
+from indexer.files import iter_input_files, one_line
 from indexer.parsers import parse_file
 
 
@@ -76,7 +76,7 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
             article = extract_entities(parse_file(path))
         except MorgueError as exc:
             failed += 1
-            click.echo(f"{path}: {exc}", err=True)
+            click.echo(one_line(f"{path}: {exc}"), err=True)
             continue
         if as_json:
             click.echo(json.dumps(article_json(path, article), ensure_ascii=False))

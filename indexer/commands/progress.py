@@ -12,6 +12,7 @@ from collections import Counter
 import click
 from tqdm import tqdm
 
+from indexer.files import one_line
 from indexer.ingest import Outcome
 
 
@@ -36,7 +37,7 @@ class OutcomeBar:
     def __call__(self, outcome: Outcome) -> None:
         self.bar.update(1)
         if outcome.status == "failed":
-            warn(f"{outcome.input.origin}: {outcome.message}")
+            warn(one_line(f"{outcome.input.origin}: {outcome.message}"))
 
     def __enter__(self) -> OutcomeBar:
         return self

@@ -64,7 +64,8 @@ def read_file(path: Path) -> bytes:
             raise _too_large(size)
         return path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableFile("no such file") from None
+        missing = "a link to a missing file" if path.is_symlink() else "no such file"
+        raise UnreadableFile(missing) from None
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except IsADirectoryError:
