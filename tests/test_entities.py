@@ -278,3 +278,12 @@ def test_a_city_after_a_place_is_no_first_name() -> None:
     )
     assert found.persons == ["Amneh Jafari"]
     assert found.organizations == ["University of Texas Arlington"]
+
+
+def test_adverbs_start_sentences_and_compound_adjectives_start_no_name() -> None:
+    found = entities_of_text(
+        '"It is there," said planetary geologist Rosaly Lopes. "Yes," added Lopes. '
+        "Currently Lopes leads the team. "
+        "The NBA-leading Lakers won, and the GOP-dominated Legislature met."
+    )
+    assert found.persons == ["Rosaly Lopes"]

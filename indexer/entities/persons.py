@@ -91,7 +91,9 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
             continue
         suffix = texts[-1:] if len(texts) > 2 and _is_suffix(texts[-1]) else []
         # Checked without "Jr.", named with it.
-        parts, titled, honorific = _strip_titles(texts[: len(texts) - len(suffix)], run.before)
+        parts, titled, honorific = _strip_titles(
+            texts[: len(texts) - len(suffix)], run.before, run.sentence_start
+        )
         if not parts or len(parts) > _MAX_NAME_WORDS:
             continue
         if not _plausible(parts, lowercase - _family_names_of(parts, run, titled)):
@@ -211,8 +213,10 @@ def _family_name_first(parts: list[str]) -> bool:
     )
 
 
-def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]:
-    """Cut stopwords, places and everything up to the last title word.
+def _strip_titles(
+    texts: list[str], before: str, sentence_start: bool
+) -> tuple[list[str], bool, bool]:
+    """Cut stopwords, places, a sentence's first adverb and everything up to the last title word.
 
     Returns the name words, whether a title or role precedes them and whether that is an
     honorific that may stand before a surname alone.
@@ -235,13 +239,15 @@ def _strip_titles(texts: list[str], before: str) -> tuple[list[str], bool, bool]
         honorific = any(p in HONORIFICS for p in _title_word(texts[last_title]).split("-"))
         titled = True
         texts = texts[last_title + 1 :]
+    first = texts[0] if texts else ""
     after_place = False
     while texts and (
         texts[0].lower() in STOPWORDS
         or texts[0].lower() in _COMPASS
         or texts[0] in places
         or (after_place and texts[0] in city_names())  # "Texas Arlington Amneh Jafari"
-        or _adverb(texts[0])
+        or (sentence_start and texts[0] == first and _adverb(first))  # not "Rosaly Lopes"
+        or _compound_adjective(texts[0])
     ):
         if _given_name_first(texts):
             break
@@ -277,6 +283,13 @@ def _adverb(word: str) -> bool:
     return len(word) > 4 and word.endswith(("ly", "ing")) and word.lower() not in first_names()
 
 
+def _compound_adjective(word: str) -> bool:
+    """ "NBA-leading", "Kremlin-backed", "US-made": a modifier before a name, never part of it."""
+    _head, _, tail = word.partition("-")
+    ending = tail.endswith(_ADJECTIVE_TAILS) or (len(tail) > 5 and tail.endswith("ing"))
+    return tail[:1].islower() and ending  # but "Lam Cheuk-ting", "Yau Wai-ching"
+
+
 def _title_word(word: str) -> str:
     return word.lower().rstrip(".")
 
@@ -302,7 +315,7 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     if parts[-1] in places and parts[0].lower() not in first_names():
         return False  # "Southern Indiana"; but "Valeska Paris"
     head, _, tail = parts[-1].partition("-")
-    if tail[:1].islower() and (head.lower() in _NOT_NAME_ENDS or tail.endswith(_ADJECTIVE_TAILS)):
+    if _compound_adjective(parts[-1]) or (tail[:1].islower() and head.lower() in _NOT_NAME_ENDS):
         return False  # "Booker Prize-winner", "New York-listed", "South Dakota-sized"
     if _EAST_ASIAN.fullmatch(" ".join(parts)):
         return True  # "Park Joo-ho": a family name may be an English word
