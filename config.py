@@ -67,6 +67,9 @@ RESULTS_PER_PAGE = _env_int("RESULTS_PER_PAGE", 10)
 # facets depends on the index (arrays the size of one facet's entries), never on the request.
 FACET_VALUES_LIMIT = _env_int("FACET_VALUES_LIMIT", 100)
 MAX_FACET_SELECTIONS = _env_int("MAX_FACET_SELECTIONS", 50)
+# Decoded posting lists kept per process (popular words, a query's pages and facet clicks): each
+# segment's list of a word is read from disk once while it stays among the most recently used.
+POSTINGS_CACHE_MB = _env_int("POSTINGS_CACHE_MB", 128)
 # How long a writer waits for another process's writer to finish before giving up.
 INDEX_LOCK_TIMEOUT_SECONDS = _env_float("INDEX_LOCK_TIMEOUT_SECONDS", 600.0)
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import multiprocessing
+import random
+import re
+import sys
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +17,7 @@ import pytest
 
 from archive import Article, ArticleIndex, Caption, SearchQuery, open_index, search
 from archive.errors import NotFound
+from archive.index.schema import normalise
 
 
 def wikinews(corpus_dir: Path, count: int, skip: int = 0) -> list[Article]:
@@ -212,3 +217,94 @@ def test_stats(index: ArticleIndex, corpus_dir: Path) -> None:
     assert stats["latest"] == dates[-1].isoformat()
     assert stats["top"]["countries"] == [("FR", 1)]
     assert stats["index_bytes"] > 0
+
+
+def _stems(text: str) -> list[str]:
+    """The indexed words of a text, as the index analyses them (stop words dropped)."""
+    words = (normalise(w) for w in re.findall(r"\w+(?:\.?\w+)*", text))
+    return [w for w in words if w]
+
+
+def test_words_and_phrases_over_long_posting_lists_match_a_scan(
+    index: ArticleIndex, corpus_dir: Path
+) -> None:
+    """Common words span many blocks of 128 postings, decoded without Whoosh's matchers."""
+    articles = wikinews(corpus_dir, 700)
+    index.upsert(articles[:500])
+    index.upsert(articles[500:])
+    texts = {a.id: [_stems(a.title), _stems("\n".join(a.body))] for a in articles}
+
+    def scan(text: str) -> set[str]:
+        stems = _stems(text)
+        n = len(stems)
+        return {
+            article_id
+            for article_id, fields in texts.items()
+            if any(field[i : i + n] == stems for field in fields for i in range(len(field)))
+        }
+
+    for word in ("said", "state", "year", "government", "report"):
+        found = all_ids(index, word)
+        assert len(found) > 128 and found == scan(word)
+    for phrase in ("prime minister", "united states", "told reporters", "according to police"):
+        found = all_ids(index, f'"{phrase}"')
+        assert found and found == scan(phrase)
+
+
+def all_ids(index: ArticleIndex, text: str) -> set[str]:
+    ids: set[str] = set()
+    page = 1
+    while True:
+        results = index.search(SearchQuery(text=text, page=page, per_page=100), facets=False)
+        ids |= {hit.id for hit in results.hits}
+        if not results.hits:
+            assert len(ids) == results.total
+            return ids
+        page += 1
+
+
+def test_many_threads_searching_at_once_get_the_right_articles(
+    index: ArticleIndex, corpus_dir: Path
+) -> None:
+    """Threads of a web server share one index: each must read its own hits' stored fields."""
+    articles = wikinews(corpus_dir, 300)
+    for start in range(0, 300, 100):
+        index.upsert(articles[start : start + 100])
+    words = ["said", "state", "year", "government", "report", "president", "police", "people"]
+    queries = [SearchQuery(text=w, per_page=20, page=p) for w in words for p in (1, 2)]
+    expected = [_answer(index.search(q)) for q in queries]
+    assert all(hits for hits, _ in expected)
+    fresh = ArticleIndex(index.index_dir)  # nothing read yet: threads race to open and decode
+    failures: list[str] = []
+
+    def searcher(seed: int) -> None:
+        order = list(range(len(queries)))
+        random.Random(seed).shuffle(order)
+        for _ in range(3):
+            for n in order:
+                try:
+                    got = _answer(fresh.search(queries[n]))
+                except Exception as exc:  # noqa: BLE001 - a garbled read fails the test below
+                    failures.append(repr(exc))
+                    continue
+                if got != expected[n]:
+                    failures.append(f"{queries[n].text} page {queries[n].page}")
+
+    threads = [threading.Thread(target=searcher, args=(seed,)) for seed in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads take turns often, inside reads as well
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == []
+
+
+def _answer(results) -> tuple[list[tuple[str, str, str]], dict]:
+    hits = [(hit.id, hit.title, hit.snippet) for hit in results.hits]
+    facets = {name: [(v.value, v.count) for v in values] for name, values in results.facets.items()}
+    return hits, {"total": results.total, **facets}

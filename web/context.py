@@ -9,50 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from urllib.parse import urlencode
 
 from flask import current_app, g, request, url_for
 
-from archive import Article, ArticleIndex, datadir, open_index
-from archive.results import Hit, Results, SearchQuery
+from archive import ArticleIndex, datadir, open_index
+from archive.results import SearchQuery
 from archive.saved import SavedSearches
 from web import params
 
 
-class SerialIndex:
-    """The archive's index with one reader at a time per process.
-
-    Whoosh readers share open files between threads, and concurrent reads from waitress's
-    threads garbled them (UnpicklingError under 8 concurrent clients). Searches are CPU work
-    under one interpreter lock anyway, so taking turns costs little; worker processes
-    (``python -m web --workers``) give the parallelism.
-    """
-
-    _lock = threading.Lock()
-
-    def __init__(self, index: ArticleIndex) -> None:
-        self._index = index
-
-    def search(self, query: SearchQuery, *, facets: bool = True) -> Results:
-        with self._lock:
-            return self._index.search(query, facets=facets)
-
-    def get(self, article_id: str) -> Article | None:
-        with self._lock:
-            return self._index.get(article_id)
-
-    def siblings(self, article_id: str) -> list[Hit]:
-        with self._lock:
-            return self._index.siblings(article_id)
-
-    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
-        with self._lock:
-            return self._index.more_like_this(article_id, limit)
-
-
-def get_index() -> SerialIndex:
-    return SerialIndex(open_index(current_app.config["DATA_DIR"]))
+def get_index() -> ArticleIndex:
+    """The process's index; waitress's threads search it at once (each reads through its own
+    Whoosh searcher, see archive.index.snapshot)."""
+    return open_index(current_app.config["DATA_DIR"])
 
 
 def index_stamp() -> str:

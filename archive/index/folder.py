@@ -6,11 +6,14 @@ import threading
 from pathlib import Path
 
 from whoosh import index, writing
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
 
 import config
 from archive import dedup
 from archive.article import Article
 from archive.errors import MorgueError
+from archive.index.postings import PostingCache
 from archive.index.schema import build_schema, document, stored_article
 from archive.index.segments import SegmentArrays
 from archive.index.snapshot import Snapshot
@@ -32,15 +35,23 @@ class ArticleIndex:
         self._snapshot: Snapshot | None = None
         self._retired: Snapshot | None = None
         self._segments: dict[str, SegmentArrays] = {}
+        self._postings = PostingCache(config.POSTINGS_CACHE_MB * 1024 * 1024)
 
     def _create(self) -> index.FileIndex:
-        """Create the index; if another process created it meanwhile, open theirs."""
+        """Create the index, or open the one another process created meanwhile.
+
+        Under the index's write lock: Whoosh's creation deletes every table of contents it finds,
+        so two processes creating at once (a web server's first request and an ``add``) failed
+        or deleted each other's.
+        """
+        lock = FileStorage(str(self.index_dir)).lock(f"{index._DEF_INDEX_NAME}_WRITELOCK")
+        lock.acquire(blocking=True)
         try:
-            return index.create_in(str(self.index_dir), build_schema())
-        except Exception:  # noqa: BLE001 - a concurrent creation: open what it made
             if index.exists_in(str(self.index_dir)):
                 return index.open_dir(str(self.index_dir))
-            raise
+            return index.create_in(str(self.index_dir), build_schema())
+        finally:
+            lock.release()
 
     # Writing
 
@@ -109,36 +120,46 @@ class ArticleIndex:
             if current is not None and current.generation == self._ix.latest_generation():
                 return current
             searcher = self._ix.searcher()
-            fresh = Snapshot(searcher, self._segments)
+            reopen = _reopener(self._ix, searcher)
+            fresh = Snapshot(searcher, self._segments, self._postings, reopen)
             self._segments = {
                 key: seg for key, seg in self._segments.items() if key in fresh.segment_keys
             }
             # The snapshot before the current one may still serve a search in another thread;
             # the one before that is done: close its files.
             if self._retired is not None:
-                self._retired.searcher.close()
+                self._retired.close()
             self._retired, self._snapshot = current, fresh
             return fresh
 
+    def _read(self, read):
+        """``read`` applied to the latest snapshot. A thread opens its own searcher on its first
+        read of a snapshot; if a commit merged that snapshot's segments away meanwhile, their
+        files are gone and the read is made once more on the newer snapshot."""
+        try:
+            return read(self.snapshot())
+        except FileNotFoundError:
+            return read(self.snapshot())
+
     def get(self, article_id: str) -> Article | None:
-        stored = self.snapshot().searcher.document(id=article_id)
+        stored = self._read(lambda snap: snap.searcher.document(id=article_id))
         return stored_article(stored) if stored else None
 
     def ids(self) -> set[str]:
         return self.snapshot().ids()
 
     def count(self) -> int:
-        return self.snapshot().searcher.doc_count()
+        return self._read(lambda snap: snap.searcher.doc_count())
 
     def search(self, search_query: SearchQuery, *, facets: bool = True) -> Results:
         """Run a search; ``facets=False`` skips the facet counts (a feed needs only the hits)."""
-        return run_search(self.snapshot(), search_query, facets=facets)
+        return self._read(lambda snap: run_search(snap, search_query, facets=facets))
 
     def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
-        return self.snapshot().more_like_this(article_id, limit)
+        return self._read(lambda snap: snap.more_like_this(article_id, limit))
 
     def siblings(self, article_id: str) -> list[Hit]:
-        return self.snapshot().siblings(article_id)
+        return self._read(lambda snap: snap.siblings(article_id))
 
     def stats(self) -> dict:
         snap = self.snapshot()
@@ -149,5 +170,18 @@ class ArticleIndex:
         with self._lock:
             for snap in (self._snapshot, self._retired):
                 if snap is not None:
-                    snap.searcher.close()
+                    snap.close()
             self._snapshot = self._retired = None
+
+
+def _reopener(ix: index.FileIndex, searcher: Searcher):
+    """Opens another searcher on the segments of ``searcher``'s generation (one per thread)."""
+    reader = searcher.reader()
+    segments = [leaf.segment() for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+    generation = reader.generation()
+
+    def reopen() -> Searcher:
+        fresh = index.FileIndex._reader(ix.storage, ix.schema, list(segments), generation)
+        return Searcher(fresh, fromindex=ix)
+
+    return reopen

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,7 +16,12 @@ from archive.article import Article
 from archive.errors import NotFound
 from archive.facets import FacetColumn
 from archive.index.matching import MAX_EXPANSIONS, NEAR_PREFIX, Matcher
-from archive.index.postings import block_ids_and_values, read_postings
+from archive.index.postings import (
+    NO_POSTINGS,
+    PostingCache,
+    block_ids_and_values,
+    read_postings,
+)
 from archive.index.schema import (
     TEXT_FIELDS,
     folding_analyzer,
@@ -36,24 +43,37 @@ class Snapshot:
     documents; ``story`` gives syndicated copies one shared number (others their own).
     """
 
-    def __init__(self, searcher, cache: dict[str, SegmentArrays]) -> None:
-        self.searcher = searcher
+    def __init__(
+        self,
+        searcher,
+        cache: dict[str, SegmentArrays],
+        postings: PostingCache,
+        reopen: Callable[[], object],
+    ) -> None:
+        self.postings = postings
+        self._reopen = reopen
+        self._local = threading.local()
+        self._local.searcher = searcher
+        self._opened = [searcher]
+        self._opened_lock = threading.Lock()
         reader = searcher.reader()
         self.generation = reader.generation()
-        self.leaves = reader.leaf_readers()
         self.segment_keys: set[str] = set()
-        self.parts: list[tuple[SegmentArrays, int, object]] = []
-        for leaf, offset in self.leaves:
+        self.parts: list[tuple[SegmentArrays, int, str]] = []
+        leaves = []
+        for leaf, offset in reader.leaf_readers():
             if leaf.segment() is None:  # an empty index
                 continue
             key = f"{leaf.segment().segment_id()}:{leaf.doc_count_all()}"
             if key not in cache:
                 cache[key] = SegmentArrays.read(leaf)
             self.segment_keys.add(key)
-            self.parts.append((cache[key], offset, leaf))
+            self.parts.append((cache[key], offset, key))
+            leaves.append(leaf)
+        self._local.leaves = leaves
         self.size = sum(part.size for part, _, _ in self.parts)
         self.live = np.ones(self.size, dtype=bool)
-        for _, offset, leaf in self.parts:
+        for (_, offset, _), leaf in zip(self.parts, leaves, strict=True):
             if leaf.has_deletions():
                 deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 self.live[deleted + offset] = False
@@ -70,6 +90,37 @@ class Snapshot:
         self.columns = {name: self._facet(name) for name in FACETS}
         self.columns.update(self._date_columns())
         self._lengths: dict[str, np.ndarray] = {}
+
+    # Whoosh readers seek and read shared file objects, so threads reading one reader at once
+    # garble each other's reads (UnpicklingError, wrong stored fields): each thread reads this
+    # generation through its own searcher over the same segments; the arrays are shared.
+
+    @property
+    def searcher(self):
+        """This thread's Whoosh searcher of this generation."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._reopen()
+            with self._opened_lock:
+                self._opened.append(searcher)
+            self._local.searcher = searcher
+        return searcher
+
+    def _leaves(self) -> list:
+        """This thread's segment readers, in the order of :attr:`parts`."""
+        leaves = getattr(self._local, "leaves", None)
+        if leaves is None:
+            readers = self.searcher.reader().leaf_readers()
+            leaves = [leaf for leaf, _ in readers if leaf.segment() is not None]
+            self._local.leaves = leaves
+        return leaves
+
+    def close(self) -> None:
+        """Close the files of every thread's searcher (when no search uses them any more)."""
+        with self._opened_lock:
+            for searcher in self._opened:
+                searcher.close()
+            self._opened.clear()
 
     def _concat(self, get, dtype) -> np.ndarray:
         arrays = [get(part) for part, _, _ in self.parts]
@@ -127,22 +178,28 @@ class Snapshot:
 
     def lengths(self, name: str) -> np.ndarray:
         if name not in self._lengths:
-            self._lengths[name] = self._concat(
-                lambda part, name=name: part.field_lengths(self._leaf_of(part), name), np.float32
+            lengths = [
+                part.field_lengths(leaf, name)
+                for (part, _, _), leaf in zip(self.parts, self._leaves(), strict=True)
+            ]
+            self._lengths[name] = (
+                np.concatenate(lengths).astype(np.float32) if lengths else np.zeros(0, np.float32)
             )
         return self._lengths[name]
-
-    def _leaf_of(self, part: SegmentArrays):
-        return next(leaf for p, _, leaf in self.parts if p is part)
 
     def term_docs(self, name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Global document numbers and frequencies of one term."""
         ids, weights = [], []
-        for _, offset, leaf in self.parts:
-            if (name, term) in leaf:
-                seg_ids, seg_weights = read_postings(leaf.postings(name, term))
-                ids.append(seg_ids + offset)
-                weights.append(seg_weights)
+        for (_, offset, key), leaf in zip(self.parts, self._leaves(), strict=True):
+            found = self.postings.get((key, name, term))
+            if found is None:
+                found = NO_POSTINGS
+                if (name, term) in leaf:
+                    found = read_postings(leaf.postings(name, term))
+                self.postings.put((key, name, term), found)
+            if len(found[0]):
+                ids.append(found[0] + offset)
+                weights.append(found[1])
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(ids), np.concatenate(weights)
@@ -150,7 +207,7 @@ class Snapshot:
     def positions(self, name: str, term: str, docs: np.ndarray) -> dict[int, list[int]]:
         """Word positions of one term in the given (sorted, global) documents."""
         out: dict[int, list[int]] = {}
-        for part, offset, leaf in self.parts:
+        for (part, offset, _), leaf in zip(self.parts, self._leaves(), strict=True):
             local = docs[(docs >= offset) & (docs < offset + part.size)] - offset
             if not len(local) or (name, term) not in leaf:
                 continue
