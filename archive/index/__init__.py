@@ -13,6 +13,10 @@ their cache), ``snapshot`` (one generation as arrays: hits, siblings, similar ar
 """
 
 from archive.index.folder import ArticleIndex
+
+# Every index's table of contents pickles its schema, analysers included, by module path: indexes
+# written before the package was split name the word filter ``archive.index._EnglishWords``.
+from archive.index.schema import _EnglishWords  # noqa: F401
 from archive.index.snapshot import Snapshot
 
 __all__ = ["ArticleIndex", "Snapshot"]
