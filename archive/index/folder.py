@@ -44,7 +44,7 @@ class ArticleIndex:
         so two processes creating at once (a web server's first request and an ``add``) failed
         or deleted each other's.
         """
-        lock = FileStorage(str(self.index_dir)).lock(f"{index._DEF_INDEX_NAME}_WRITELOCK")
+        lock = FileStorage(str(self.index_dir)).lock("MAIN_WRITELOCK")  # as Whoosh's writers
         lock.acquire(blocking=True)
         try:
             if index.exists_in(str(self.index_dir)):
