@@ -105,7 +105,9 @@ def take_standfirst(tree: HtmlElement, title: str = "") -> str | None:
     following = list(islice(_following(headline), _SEARCH_ELEMENTS))
     under = _next_block(headline)
     for element in following:
-        if element.tag not in _TAGS or not _fits(element):
+        # The cheap tests first: _fits reads the text of blocks that may hold the whole story.
+        possible = _named_standfirst(element) or (element is under and element.tag == "p")
+        if element.tag not in _TAGS or not possible or not _fits(element):
             continue
         named = _named_standfirst(element) and not _inside_story(element)
         if named or (element is under and element.tag == "p" and _all_emphasised(element)):
