@@ -287,3 +287,13 @@ def test_adverbs_start_sentences_and_compound_adjectives_start_no_name() -> None
         "The NBA-leading Lakers won, and the GOP-dominated Legislature met."
     )
     assert found.persons == ["Rosaly Lopes"]
+
+
+def test_single_names_beside_a_person_noun_a_speech_verb_or_a_government() -> None:
+    found = entities_of_text(
+        "Van Der Beek said his wife, Kimberly, was well. The cuts came under the Monti "
+        'government and the Trump administration. "We will act," said Connolly. '
+        "The Punjab government and the Conservative government disagreed. Officials in "
+        "Florence said the Labour government would help Google, said analysts."
+    )
+    assert sorted(found.persons) == ["Connolly", "Kimberly", "Monti", "Trump", "Van Der Beek"]

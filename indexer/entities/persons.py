@@ -10,8 +10,10 @@ General Jens Stoltenberg" → "Jens Stoltenberg"), it has two to five name words
 
 No name word may be one the text also writes in lower case (an ordinary word, not a name), nor
 end a name of an organisation, place, event or work. A single word is a person only after an
-honorific ("Mr Stoltenberg"), or as a known first name that speaks ("…, Rebecca said"), and
-only when no fuller name of the same article ends (or, for a first name, starts) with it. Shorter
+honorific ("Mr Stoltenberg"), or as a first or family name of the name lists that speaks
+("…, Rebecca said", "said Connolly"), stands beside a person noun ("his wife, Kimberly") or
+leads a government ("the Trump administration"), and only when no fuller name of the same
+article ends or starts with it. Shorter
 mentions ("Stoltenberg", "Recep Erdogan" beside "Recep Tayyip Erdogan") fold into the fullest
 form.
 """
@@ -72,7 +74,7 @@ class Mention:
     run: Run
     parts: tuple[str, ...]
     full: bool
-    given_only: bool = False  # a first name alone ("Rebecca said")
+    given_only: bool = False  # a single word without honorific ("Rebecca said")
 
 
 def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
@@ -107,7 +109,7 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
                 mentions.append(Mention(run, tuple(parts + suffix), True))
         elif honorific and parts[0][0].isupper() and parts[0].lower() not in lowercase:
             mentions.append(Mention(run, tuple(parts), False))
-        elif _given_name_alone(parts[0], run, lowercase):
+        elif _lone_name(parts[0], run, lowercase):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
 
@@ -170,16 +172,47 @@ def surname(parts: tuple[str, ...]) -> str:
     return parts[-2] if len(parts) > 2 and _is_suffix(parts[-1]) else parts[-1]
 
 
-def _given_name_alone(word: str, run: Run, lowercase: set[str]) -> bool:
-    """A known first name alone as a speaker, mid-sentence ("…, Rebecca said")."""
-    return (
-        len(run.texts) == 1
-        and not run.sentence_start
-        and word.lower() in first_names()
-        and word.lower() not in lowercase
-        and word not in gazetteer()
-        and _speaker(run)
-    )
+def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
+    """A single word that names a person without an honorific: a first or family name of the
+    name lists as a speaker ("…, Rebecca said", "said Connolly"), in apposition to a person
+    noun ("his wife, Kimberly", "the woman Eva"), or before the government it leads ("the
+    Trump administration", "the Monti government")."""
+    if (
+        len(run.texts) != 1
+        or len(word) < 3
+        or word.lower() in lowercase
+        or word in gazetteer()
+        or word in city_names()
+    ):
+        return False
+    given = word.lower() in first_names()
+    family = word.lower() in last_names()
+    if given and not run.sentence_start and _speaker(run):
+        return True
+    if not (given or family):
+        return _leads_government(word, run, family)
+    if run.before in _PERSON_NOUNS:
+        return not run.sentence_start
+    quoted = run.after in _SAID or (run.before in _SAID and not run.sentence_start)
+    return (quoted and run.before not in _PREPOSITIONS) or _leads_government(word, run, family)
+
+
+# Nouns a person's name stands in apposition to ("his wife, Kimberly", "the man Adam").
+_PERSON_NOUNS = word_set(
+    "man woman boy girl child baby daughter son wife husband brother sister friend mother father"
+)
+# Speech verbs only: "who" or "with" beside a single word name companies as often as persons.
+_SAID = word_set("said says told added explained asked replied recalled wrote argued insisted")
+# "officials in Florence said": the word before the verb is then a place.
+_PREPOSITIONS = word_set("in at from of to on for near")
+
+
+def _leads_government(word: str, run: Run, family: bool) -> bool:
+    """ "the Trump administration"; "the Monti government" only for a family name of the lists
+    ("the Punjab government", "the Conservative government" are not persons)."""
+    if run.before != "the" or (word in all_city_names() and not family):
+        return False
+    return run.after == "administration" or (run.after == "government" and family)
 
 
 def _is_full_name(
