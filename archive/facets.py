@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Counting looks only at the matched documents' own entries when under 1/SPARSE_BELOW of the
+# documents match (most searches), and over every entry otherwise.
+SPARSE_BELOW = 8
+
 
 @dataclass
 class FacetColumn:
@@ -28,6 +32,9 @@ class FacetColumn:
     size: int  # number of documents in the index
     rank: np.ndarray  # alphabetical rank of each label, to break ties in :meth:`top`
     index: dict[str, int]  # label -> value number
+    by_doc: np.ndarray  # entry numbers in document order ...
+    doc_start: np.ndarray  # ... where document d's entries start among them (d + 1: end)
+    group_value: np.ndarray  # the value of each group (group 0 is unused)
 
     @classmethod
     def build(
@@ -45,10 +52,19 @@ class FacetColumn:
         rank = np.empty(len(labels), dtype=np.int64)
         rank[np.argsort(np.array(labels, dtype=object), kind="stable")] = np.arange(len(labels))
         index = {label: i for i, label in enumerate(labels)}
-        return cls(labels, docs, values, groups, len(story), rank, index)
+        by_doc = np.argsort(docs, kind="stable")
+        doc_start = np.searchsorted(docs[by_doc], np.arange(len(story) + 1))
+        group_value = np.zeros(len(docs) + 1 if not len(groups) else groups[-1] + 1, np.int32)
+        group_value[groups] = values
+        return cls(
+            labels, docs, values, groups, len(story), rank, index, by_doc, doc_start, group_value
+        )
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many stories among the documents in ``mask`` carry each value."""
+        matched = np.flatnonzero(mask)
+        if len(matched) * SPARSE_BELOW < self.size:
+            return self._counts_of(matched)
         picked = np.flatnonzero(mask[self.docs])
         if not len(picked):
             return np.zeros(len(self.labels), dtype=np.int64)
@@ -56,6 +72,20 @@ class FacetColumn:
         first = np.ones(len(picked), dtype=bool)
         first[1:] = groups[1:] != groups[:-1]
         return np.bincount(self.values[picked[first]], minlength=len(self.labels))
+
+    def _counts_of(self, matched: np.ndarray) -> np.ndarray:
+        """:meth:`counts` for a few documents: only their own entries are looked at."""
+        starts = self.doc_start[matched]
+        lengths = self.doc_start[matched + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.labels), dtype=np.int64)
+        # Entry numbers of every matched document, run after run.
+        runs = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        entries = self.by_doc[runs + np.arange(total)]
+        seen = np.zeros(len(self.group_value), dtype=bool)
+        seen[self.groups[entries]] = True
+        return np.bincount(self.group_value[seen], minlength=len(self.labels))
 
     def having(self, labels: tuple[str, ...] | list[str]) -> np.ndarray:
         """A document mask: documents that carry any of ``labels``."""

@@ -78,7 +78,21 @@ def run_search(snap: Snapshot, query: SearchQuery, *, facets: bool = True) -> Re
     docnums = _page(snap, final, scores if node is not None else None, query)
     hits = snap.hits(docnums, scores, terms)
 
-    counted, undated = _facets(snap, query, matched, base, selected) if facets else ({}, 0)
+    counted, undated = {}, 0
+    if (
+        facets
+        and node is None
+        and base is matched
+        and not selected
+        and not any(query.exclude.values())
+    ):
+        # Browsing the whole archive: the same counts until the next commit.
+        if snap.unfiltered_facets is None:
+            snap.unfiltered_facets = _facets(snap, query, matched, base, selected)
+        counted = {name: list(values) for name, values in snap.unfiltered_facets[0].items()}
+        undated = snap.unfiltered_facets[1]
+    elif facets:
+        counted, undated = _facets(snap, query, matched, base, selected)
     total = int(np.count_nonzero(final))
     suggestion = (
         _suggestion(snap, text, node) if node is not None and total < SUGGEST_BELOW else None

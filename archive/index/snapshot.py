@@ -90,6 +90,8 @@ class Snapshot:
         self.columns = {name: self._facet(name) for name in FACETS}
         self.columns.update(self._date_columns())
         self._lengths: dict[str, np.ndarray] = {}
+        # Facet counts of the whole archive (no words, no filters), set by archive.search.
+        self.unfiltered_facets: tuple[dict, int] | None = None
 
     # Whoosh readers seek and read shared file objects, so threads reading one reader at once
     # garble each other's reads (UnpicklingError, wrong stored fields): each thread reads this
