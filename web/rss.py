@@ -1,6 +1,7 @@
 """RSS 2.0 for a search, built with feedgen (never by string templates).
 
-Items: title, link to the article page, description (standfirst, else the snippet as text),
+Items: title, link to the article page, description (standfirst, else the snippet as text;
+HTML-escaped, since readers render a description as HTML and an article's text may hold markup),
 pubDate, guid (the article id), author (dc:creator: names without e-mail addresses) and one
 category per person and country. The ETag is a hash of exactly what goes into the feed, so it
 changes when and only when the feed would.
@@ -9,6 +10,7 @@ changes when and only when the feed would.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -41,7 +43,7 @@ def build_rss(
     feed = FeedGenerator()
     feed.load_extension("dc")
     feed.title(title)
-    feed.description(description)
+    feed.description(html.escape(description))
     feed.link(href=link, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language("en")
@@ -53,7 +55,7 @@ def build_rss(
         entry.title(hit.title)
         entry.link(href=item_link(hit.id))
         entry.guid(hit.id, permalink=False)
-        entry.description(hit.standfirst or plain_snippet(hit.snippet) or hit.title)
+        entry.description(html.escape(hit.standfirst or plain_snippet(hit.snippet) or hit.title))
         if hit.published:
             entry.pubDate(hit.published)
         for author in hit.authors:
