@@ -297,3 +297,11 @@ def test_single_names_beside_a_person_noun_a_speech_verb_or_a_government() -> No
         "Florence said the Labour government would help Google, said analysts."
     )
     assert sorted(found.persons) == ["Connolly", "Kimberly", "Monti", "Trump", "Van Der Beek"]
+
+
+def test_a_product_named_after_its_maker_is_not_a_person() -> None:
+    found = entities_of_text(
+        "Reviews of Google Stadia are in. Stadia streams games, and Google sells it. "
+        "To LeBron James, wins matter. LeBron smiled and James scored."
+    )
+    assert found.persons == ["LeBron James"]

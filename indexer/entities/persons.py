@@ -225,7 +225,17 @@ def _is_full_name(
     if _known_given_name(given):
         # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
         return given.lower() not in lowercase or cue
-    return cue or _EAST_ASIAN.fullmatch(" ".join(parts[-2:])) is not None
+    if _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
+        return True
+    if titled or _speaker(run):
+        return True
+    # A product is named after its maker, which also stands alone ("Google Stadia", then
+    # "Google" and "Stadia"); a person's name ends in a family name ("LeBron James").
+    return parts[-1] in alone and (parts[0] not in alone or _listed_name(parts[-1]))
+
+
+def _listed_name(word: str) -> bool:
+    return word.lower() in last_names() or word.lower() in first_names()
 
 
 def _known_given_name(word: str) -> bool:
