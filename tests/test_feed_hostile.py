@@ -235,3 +235,13 @@ def test_a_good_feed_after_a_failed_run_is_complete(run_indexer, site, tmp_path,
     assert code == 1
     assert not out.strip().splitlines()[-1].startswith("Added")
     assert open_index(data).count() == 2
+
+
+def test_a_feed_title_cannot_split_or_rewrite_a_line(run_indexer, site, tmp_path) -> None:
+    """A feed's title is printed with its newline and line separator escaped."""
+    hostile, base = site
+    story = full_text_item("{base}/story/titled", "Harbour vote", hostile.rng)
+    hostile.add("/titled.xml", rss([story], "Wire&#10;Two&#8232;Three"), **RSS)
+    code, out, err = run_indexer("feed", f"{base}/titled.xml", "--data-dir", tmp_path / "data")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "Wire\\nTwo\\u2028Three: 1 new entries"

@@ -12,6 +12,7 @@ from archive import open_index
 from indexer.commands.options import data_dir_option
 from indexer.commands.progress import OutcomeBar, echo_summary, warn
 from indexer.feeds import FeedState, iter_runs
+from indexer.files import one_line
 from indexer.ingest import Outcome, ingest
 
 
@@ -42,7 +43,7 @@ def feed(targets: tuple[str, ...], data_dir: Path) -> None:
         for entry, item in run.inputs.items():
             owner[id(item)] = (run, entry)
         new = "not modified" if run.not_modified else f"{len(run.inputs)} new entries"
-        click.echo(f"{run.title or run.feed}: {new}")
+        click.echo(one_line(f"{run.title or run.feed}: {new}"))
 
     done: dict[str, list[str]] = {run.feed: [] for run in runs}
     failed_feeds: set[str] = set()

@@ -17,8 +17,9 @@ from indexer.ingest import Outcome
 
 
 def warn(message: str) -> None:
-    """One line on stderr that does not break a progress bar."""
-    tqdm.write(message, file=sys.stderr)
+    """One line on stderr that does not break a progress bar (control characters of file names,
+    addresses and feed titles escaped)."""
+    tqdm.write(one_line(message), file=sys.stderr)
 
 
 class OutcomeBar:
@@ -37,7 +38,7 @@ class OutcomeBar:
     def __call__(self, outcome: Outcome) -> None:
         self.bar.update(1)
         if outcome.status == "failed":
-            warn(one_line(f"{outcome.input.origin}: {outcome.message}"))
+            warn(f"{outcome.input.origin}: {outcome.message}")
 
     def __enter__(self) -> OutcomeBar:
         return self
