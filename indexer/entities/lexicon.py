@@ -71,7 +71,7 @@ ORG_HEADS = word_set(
     brigade command museum hospital trust partners holdings industries motors media journal
     gazette herald tribune magazine review daily weekly channel broadcasting records chronicle
     observer telegraph examiner inquirer courier globe mirror bulletin dispatch monitor
-    publishing publishers property properties realty
+    publishing publishers property properties realty international productions sports
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co
     administration cross"""
@@ -102,7 +102,8 @@ PLACE_HEADS = word_set(
     """street st road rd avenue ave boulevard square bridge river lake mount mountain
     mountains island islands falls park hall stadium arena airport station tower palace
     castle cathedral temple mosque valley bay beach coast county province state region city
-    district desert sea ocean gulf strait canal memorial building plaza jail prison arch field"""
+    district desert sea ocean gulf strait canal memorial building plaza jail prison arch field
+    amphitheatre amphitheater pavilion theatre theater statehouse shore"""
 )
 
 # Name particles that may sit inside a name in lower case ("Patrizia d'Ettorre", "van Gogh").

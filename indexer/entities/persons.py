@@ -304,7 +304,9 @@ def _strip_titles(
             and not _name_like(texts[:index])
             and not _family_name_first(texts[index - 1 :])
         ):
-            texts = texts[index:]
+            prefix = " ".join(texts[: index + 1])
+            place = prefix in city_names() or prefix in places  # "New York Islanders"
+            texts = texts[index + 1 if place else index :]
             break
     return texts, titled, honorific
 
