@@ -313,3 +313,12 @@ def test_teams_venues_and_companies_are_not_persons() -> None:
         "Sky Sports. Dick Clark Productions and Amnesty International said so too."
     )
     assert found.persons == []
+
+
+def test_a_role_in_apposition_confirms_a_name() -> None:
+    found = entities_of_text(
+        "K.C. Maurer, chief financial officer at the foundation, signed. "
+        "Eswar Prasad, a professor of trade policy, was not surprised. "
+        "Shops on Main St., a busy road, were shut."
+    )
+    assert sorted(found.persons) == ["Eswar Prasad", "K.C. Maurer"]

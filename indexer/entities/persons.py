@@ -221,13 +221,13 @@ def _is_full_name(
     given = next((p for p in parts if not _INITIAL.fullmatch(p)), "")
     if _family_name_first(parts):
         given = parts[1]  # "Nguyen Van Hung"
-    cue = titled or _speaker(run) or parts[-1] in alone
+    cue = titled or _speaker(run) or parts[-1] in alone or _role_apposition(run)
     if _known_given_name(given):
         # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
         return given.lower() not in lowercase or cue
     if _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
         return True
-    if titled or _speaker(run):
+    if titled or _speaker(run) or _role_apposition(run):
         return True
     # A product is named after its maker, which also stands alone ("Google Stadia", then
     # "Google" and "Stadia"); a person's name ends in a family name ("LeBron James").
@@ -349,7 +349,11 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
     """Rejects names of organisations, places, events and runs made of ordinary words."""
     places = gazetteer()
     joined = " ".join(parts)
-    if parts[-1].lower() in _NOT_NAME_ENDS or joined in places or joined in city_names():
+    if (
+        parts[-1].lower().rstrip(".") in _NOT_NAME_ENDS
+        or joined in places
+        or joined in city_names()
+    ):
         return False  # "… Airlines", "Santa Clara"
     if len(parts) > 1 and joined in all_city_names():
         return False  # "Beni Suef", "Ben Tre"
@@ -401,6 +405,18 @@ def _place_adjective(word: str) -> bool:
     places = gazetteer()
     stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "a", word[:-3] + "y")
     return any(stem in places for stem in stems)
+
+
+# ", chief financial officer at …", ", a spokeswoman for …": a role in apposition after a name.
+_APPOSITION = regex.compile(
+    r",\s+(?:(?:a|an|the|its|his|her|their)\s+)?((?:\p{Ll}[\p{L}-]*\s+){0,2}\p{Ll}[\p{L}-]*)"
+)
+
+
+def _role_apposition(run: Run) -> bool:
+    """The name is followed by a role: "K.C. Maurer, chief financial officer"."""
+    match = _APPOSITION.match(run.followed_by)
+    return match is not None and any(w in title_words() for w in match.group(1).split())
 
 
 def _speaker(run: Run) -> bool:
