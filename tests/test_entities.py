@@ -322,3 +322,9 @@ def test_a_role_in_apposition_confirms_a_name() -> None:
         "Shops on Main St., a busy road, were shut."
     )
     assert sorted(found.persons) == ["Eswar Prasad", "K.C. Maurer"]
+
+
+def test_a_first_name_beside_the_speaker_is_a_person() -> None:
+    found = entities_of_text("It is a profile I developed; Rebecca and I put it together.")
+    assert found.persons == ["Rebecca"]
+    assert entities_of_text("We sold Apple and I bought Google.").persons == []

@@ -193,6 +193,8 @@ def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
         return _leads_government(word, run, family)
     if run.before in _PERSON_NOUNS:
         return not run.sentence_start
+    if _WITH_ME.match(run.followed_by):
+        return True  # "Rebecca and I put it together"
     quoted = run.after in _SAID or (run.before in _SAID and not run.sentence_start)
     return (quoted and run.before not in _PREPOSITIONS) or _leads_government(word, run, family)
 
@@ -201,6 +203,7 @@ def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
 _PERSON_NOUNS = word_set(
     "man woman boy girl child baby daughter son wife husband brother sister friend mother father"
 )
+_WITH_ME = regex.compile(r"and (?:I|me)\b")
 # Speech verbs only: "who" or "with" beside a single word name companies as often as persons.
 _SAID = word_set("said says told added explained asked replied recalled wrote argued insisted")
 # "officials in Florence said": the word before the verb is then a place.
