@@ -328,3 +328,11 @@ def test_a_first_name_beside_the_speaker_is_a_person() -> None:
     found = entities_of_text("It is a profile I developed; Rebecca and I put it together.")
     assert found.persons == ["Rebecca"]
     assert entities_of_text("We sold Apple and I bought Google.").persons == []
+
+
+def test_a_name_after_a_work_noun_is_a_title() -> None:
+    found = entities_of_text(
+        "Dennis Hopper, famous for the 1969 film Easy Rider, posed. Her graphic novel Angel "
+        "Catbird sold well. BizWest TV Leadership Series – Beryl Stafford – Bobo's."
+    )
+    assert sorted(found.persons) == ["Beryl Stafford", "Dennis Hopper"]

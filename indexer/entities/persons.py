@@ -89,7 +89,7 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     mentions = []
     for run in runs:
         texts = run.texts
-        if " ".join(texts) in companies:
+        if " ".join(texts) in companies or (run.lower_before and run.before in _WORK_NOUNS):
             continue
         suffix = texts[-1:] if len(texts) > 2 and _is_suffix(texts[-1]) else []
         # Checked without "Jr.", named with it.
@@ -114,6 +114,12 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     return mentions
 
 
+# Nouns that make the name after them a work or a product ("the 1969 film Easy Rider", "her
+# graphic novel Angel Catbird", "the browser Mozilla Firefox").
+_WORK_NOUNS = word_set(
+    """film movie novel book album song single play opera musical series sitcom documentary
+    painting sculpture poem game app browser magazine newspaper brand model ship vessel"""
+)
 # Nouns that make the name beside them a business, never a person ("the terminal operator,
 # Atlântico Terminais"; "Minera Cordillera Sur, a company owned by …"). Nouns that may also name
 # a person's trade ("producer", "manufacturer") are left out.

@@ -46,6 +46,9 @@ class Run:
     # "GHENT — …", "GUIUAN, Philippines — …": a place that opens a paragraph and is followed by
     # a dash (after an optional ", Country"); news names where a story was filed so.
     dateline: bool = False
+    # The word before is in lower case and only spaces separate it from the run ("the film
+    # Easy Rider"), not "Leadership Series – Beryl Stafford".
+    lower_before: bool = False
 
     @property
     def start(self) -> int:
@@ -198,6 +201,9 @@ def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
         followed_by=following[:_LOOKAHEAD],
         dateline=(not before_text or before_text[-1] == "\n")
         and _DATELINE_TAIL.match(text, raw_end, raw_end + 60) is not None,
+        lower_before=i > 0
+        and tokens[i - 1].text[0].islower()
+        and not text[tokens[i - 1].end : tokens[i].start].strip(),
     )
 
 
