@@ -391,3 +391,13 @@ def test_admin_token_is_compared_in_constant_time(app, data_dir, monkeypatch) ->
         assert victim.id not in {s.id for s in store.list()}
     finally:
         store.close()
+
+
+def test_control_characters_in_a_query_still_give_a_valid_feed(app) -> None:
+    """XML cannot hold them (the feed's title repeats the query): they are dropped, not a 500."""
+    client = app.test_client()
+    response = client.get("/feeds/search.xml?" + urlencode({"q": "harbour\x00\x1b\x0b\ufffe"}))
+    assert response.status_code == 200
+    channel = lxml.etree.fromstring(response.data).find("channel")
+    assert channel.findtext("title") == "Morgue: harbour"
+    assert feed_items(response.data)
