@@ -17,6 +17,7 @@ import trafilatura
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, fragment_fromstring
 from readability import Document
+from trafilatura.settings import Extractor
 
 from indexer.parsers.article_head import head_lines
 from indexer.parsers.boilerplate import is_notice, prune_boilerplate
@@ -42,10 +43,14 @@ _MAX_EXTRACTOR_ELEMENTS = 8000
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 
 
+# Built once: trafilatura otherwise builds its options from its config file on every page.
+_TRAFILATURA_OPTIONS = Extractor(
+    output_format="python", fast=True, comments=False, tables=True, with_metadata=False
+)
+
+
 def _trafilatura_paragraphs(tree: HtmlElement) -> list[str]:
-    document = trafilatura.bare_extraction(
-        tree, with_metadata=False, include_comments=False, include_tables=True, fast=True
-    )
+    document = trafilatura.bare_extraction(tree, options=_TRAFILATURA_OPTIONS)
     if document is None or document.body is None:
         return []
     paragraphs: list[str] = []
