@@ -12,11 +12,14 @@ their cache), ``snapshot`` (one generation as arrays: hits, siblings, similar ar
 ``matching`` (a query tree into a document mask and scores).
 """
 
+from archive.index.files import read_segments_in_place
 from archive.index.folder import ArticleIndex
 
 # Every index's table of contents pickles its schema, analysers included, by module path: indexes
 # written before the package was split name the word filter ``archive.index._EnglishWords``.
 from archive.index.schema import _EnglishWords  # noqa: F401
 from archive.index.snapshot import Snapshot
+
+read_segments_in_place()
 
 __all__ = ["ArticleIndex", "Snapshot"]
