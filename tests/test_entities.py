@@ -336,3 +336,11 @@ def test_a_name_after_a_work_noun_is_a_title() -> None:
         "Catbird sold well. BizWest TV Leadership Series – Beryl Stafford – Bobo's."
     )
     assert sorted(found.persons) == ["Beryl Stafford", "Dennis Hopper"]
+
+
+def test_names_of_events_and_groups_are_not_persons() -> None:
+    found = entities_of_text(
+        "The Muslim Brotherhood met before the Davis Cup Final, said Physicians for Human "
+        "Rights, and the Orange County Register reported it."
+    )
+    assert found.persons == []

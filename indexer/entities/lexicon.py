@@ -72,6 +72,7 @@ ORG_HEADS = word_set(
     gazette herald tribune magazine review daily weekly channel broadcasting records chronicle
     observer telegraph examiner inquirer courier globe mirror bulletin dispatch monitor
     publishing publishers property properties realty international productions sports
+    brotherhood register registry equities
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co
     administration cross"""
@@ -88,7 +89,8 @@ THING_HEADS = STORMS | word_set(
     trophy tournament study report survey index system gallery collection collections base
     complex shelf experience nutrition disorders soup clouds underground image photo picture
     file video wikipedia wikinews finals average industrial election elections referendum
-    family democrats republicans liberals conservatives socialists"""
+    family democrats republicans liberals conservatives socialists rights final draft guide
+    results dates"""
 )
 
 # Organisation heads that still point to a state ("U.S. Department of Agriculture").
