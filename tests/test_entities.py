@@ -344,3 +344,10 @@ def test_names_of_events_and_groups_are_not_persons() -> None:
         "Rights, and the Orange County Register reported it."
     )
     assert found.persons == []
+
+
+def test_a_titled_name_may_end_in_a_place_word() -> None:
+    found = entities_of_text(
+        "Pan-democrat veteran Cyd Ho lost her seat, and voters in Southern Indiana said so."
+    )
+    assert found.persons == ["Cyd Ho"]

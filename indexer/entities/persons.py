@@ -98,7 +98,7 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         )
         if not parts or len(parts) > _MAX_NAME_WORDS:
             continue
-        if not _plausible(parts, lowercase - _family_names_of(parts, run, titled)):
+        if not _plausible(parts, lowercase - _family_names_of(parts, run, titled), titled):
             continue
         if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
             parts = parts[-2:]  # "Pan-democrat Lam Cheuk-ting"
@@ -354,7 +354,7 @@ def _name_like(words: list[str]) -> bool:
     )
 
 
-def _plausible(parts: list[str], lowercase: set[str]) -> bool:
+def _plausible(parts: list[str], lowercase: set[str], titled: bool = False) -> bool:
     """Rejects names of organisations, places, events and runs made of ordinary words."""
     places = gazetteer()
     joined = " ".join(parts)
@@ -370,7 +370,7 @@ def _plausible(parts: list[str], lowercase: set[str]) -> bool:
         return False  # "Al Jazeera"; but "Al Gore"
     if len(parts) > 1 and _INITIAL.fullmatch(parts[-1].rstrip(".")):
         return False  # "Washington D.C."
-    if parts[-1] in places and parts[0].lower() not in first_names():
+    if parts[-1] in places and parts[0].lower() not in first_names() and not titled:
         return False  # "Southern Indiana"; but "Valeska Paris"
     head, _, tail = parts[-1].partition("-")
     if _compound_adjective(parts[-1]) or (tail[:1].islower() and head.lower() in _NOT_NAME_ENDS):
