@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from webdata import ADMIN_TOKEN, articles
 
-from archive import Article, Caption, open_index
+from archive import Article, Caption, SearchQuery, open_index
 from archive.saved import SavedSearches
 from web import create_app
 
@@ -102,8 +102,6 @@ def saved(data_dir: Path):
     """A saved search with a hostile name and query, made through the store."""
     store = SavedSearches(data_dir)
     try:
-        from archive import SearchQuery
-
         return store.create(SAVED_NAME, SearchQuery(text=QUERY, sort="newest"))
     finally:
         store.close()
@@ -307,8 +305,6 @@ def form_posts(saved_id: int) -> list[tuple[str, dict]]:
 
 def test_every_form_needs_this_sessions_csrf_token(app, data_dir) -> None:
     store = SavedSearches(data_dir)
-    from archive import SearchQuery
-
     target = store.create("Target", SearchQuery(text="harbour"))
     store.close()
     client, other = app.test_client(), app.test_client()
@@ -365,8 +361,6 @@ def test_static_files_stay_in_the_static_folder(app) -> None:
 
 
 def test_admin_token_is_compared_in_constant_time(app, data_dir, monkeypatch) -> None:
-    from archive import SearchQuery
-
     store = SavedSearches(data_dir)
     victim = store.create("Victim", SearchQuery(text="harbour"))
     store.close()
