@@ -351,3 +351,11 @@ def test_a_titled_name_may_end_in_a_place_word() -> None:
         "Pan-democrat veteran Cyd Ho lost her seat, and voters in Southern Indiana said so."
     )
     assert found.persons == ["Cyd Ho"]
+
+
+def test_a_first_name_that_is_an_everyday_english_word_needs_a_family_name() -> None:
+    found = entities_of_text(
+        "Fans of Star Wars queued for Little Women and Red Dead Redemption, while Bill Mott "
+        "trained horses and True Tone screens sold."
+    )
+    assert found.persons == ["Bill Mott"]

@@ -13,6 +13,7 @@ import pkgutil
 from functools import cache
 
 import faker.providers.person
+from faker.providers.lorem.en_US import Provider as EnglishLorem
 from nameparser.config import titles as nameparser_titles
 
 
@@ -126,9 +127,11 @@ def first_names() -> frozenset[str]:
     return frozenset(names - STOPWORDS - title_words() - ORG_HEADS - PLACE_HEADS - STORMS)
 
 
-def _faker_names(attributes: tuple[str, ...]) -> set[str]:
+def _faker_names(attributes: tuple[str, ...], locale_prefix: str = "") -> set[str]:
     names: set[str] = set()
     for module_info in pkgutil.iter_modules(faker.providers.person.__path__):
+        if not module_info.name.startswith(locale_prefix):
+            continue
         module = importlib.import_module(f"faker.providers.person.{module_info.name}")
         provider = getattr(module, "Provider", None)
         for attr in attributes:
@@ -145,6 +148,17 @@ def _faker_names(attributes: tuple[str, ...]) -> set[str]:
 def last_names() -> frozenset[str]:
     """Lower-cased family names from every Faker person provider (Latin script only)."""
     return frozenset(_faker_names(("last_names",)))
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Everyday English words (Faker's English word list, about a thousand) that English first
+    names are not: "Star", "Little", "Red" are first names only in other languages' lists, while
+    "Bill", "Guy" and "Summer" stay names."""
+    english_names = _faker_names(
+        ("first_names", "first_names_male", "first_names_female"), locale_prefix="en_"
+    )
+    return frozenset(word.lower() for word in EnglishLorem.word_list) - english_names
 
 
 @cache

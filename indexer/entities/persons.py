@@ -33,6 +33,7 @@ from indexer.entities.lexicon import (
     PLACE_HEADS,
     STOPWORDS,
     THING_HEADS,
+    english_words,
     first_names,
     last_names,
     title_words,
@@ -232,7 +233,10 @@ def _is_full_name(
         given = parts[1]  # "Nguyen Van Hung"
     cue = titled or _speaker(run) or parts[-1] in alone or _role_apposition(run)
     if _known_given_name(given):
-        # A first name that is also an ordinary word here ("Winter", "Star") needs a cue.
+        # A first name that is also an ordinary word here ("Winter") needs a cue, and one that
+        # is an everyday English word ("Star Wars", "Little Women") a cue or a family name.
+        if given.lower() in english_words() and not cue:
+            return parts[-1].lower() in last_names()
         return given.lower() not in lowercase or cue
     if _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
         return True
