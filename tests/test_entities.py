@@ -359,3 +359,11 @@ def test_a_first_name_that_is_an_everyday_english_word_needs_a_family_name() -> 
         "trained horses and True Tone screens sold."
     )
     assert found.persons == ["Bill Mott"]
+
+
+def test_hyphenated_organisation_heads_and_leading_compounds() -> None:
+    found = entities_of_text(
+        "Agence France-Presse and the San Diego Union-Tribune reported that Day-by-day Schiff "
+        "met Moon Jae-in. Shay Mooney Music and Big Machine Music signed a Frank Walker Remix."
+    )
+    assert found.persons == ["Moon Jae-in"]

@@ -73,7 +73,7 @@ ORG_HEADS = word_set(
     gazette herald tribune magazine review daily weekly channel broadcasting records chronicle
     observer telegraph examiner inquirer courier globe mirror bulletin dispatch monitor
     publishing publishers property properties realty international productions sports
-    brotherhood register registry equities
+    brotherhood register registry equities music
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co
     administration cross"""
@@ -91,7 +91,7 @@ THING_HEADS = STORMS | word_set(
     complex shelf experience nutrition disorders soup clouds underground image photo picture
     file video wikipedia wikinews finals average industrial election elections referendum
     family democrats republicans liberals conservatives socialists rights final draft guide
-    results dates"""
+    results dates remix"""
 )
 
 # Organisation heads that still point to a state ("U.S. Department of Agriculture").

@@ -303,7 +303,7 @@ def _strip_titles(
         or texts[0] in places
         or (after_place and texts[0] in city_names())  # "Texas Arlington Amneh Jafari"
         or (sentence_start and texts[0] == first and _adverb(first))  # not "Rosaly Lopes"
-        or _compound_adjective(texts[0])
+        or _leading_modifier(texts[0])
     ):
         if _given_name_first(texts):
             break
@@ -342,10 +342,19 @@ def _adverb(word: str) -> bool:
 
 
 def _compound_adjective(word: str) -> bool:
-    """ "NBA-leading", "Kremlin-backed", "US-made": a modifier before a name, never part of it."""
+    """ "NBA-leading", "Kremlin-backed", "US-made": a modifier, never part of a name."""
     _head, _, tail = word.partition("-")
     ending = tail.endswith(_ADJECTIVE_TAILS) or (len(tail) > 5 and tail.endswith("ing"))
     return tail[:1].islower() and ending  # but "Lam Cheuk-ting", "Yau Wai-ching"
+
+
+def _leading_modifier(word: str) -> bool:
+    """A compound adjective, or a compound of English words, before a name: "Day-by-day
+    Schiff", "Next-generation Nissan Sentra" (but "Moon Jae-in" ends in one)."""
+    _head, _, tail = word.partition("-")
+    return _compound_adjective(word) or (
+        tail[:1].islower() and ("-" in tail or tail in english_words())
+    )
 
 
 def _title_word(word: str) -> str:
@@ -362,12 +371,10 @@ def _plausible(parts: list[str], lowercase: set[str], titled: bool = False) -> b
     """Rejects names of organisations, places, events and runs made of ordinary words."""
     places = gazetteer()
     joined = " ".join(parts)
-    if (
-        parts[-1].lower().rstrip(".") in _NOT_NAME_ENDS
-        or joined in places
-        or joined in city_names()
-    ):
-        return False  # "… Airlines", "Santa Clara"
+    last = parts[-1].rstrip(".").split("-")[-1]  # "France-Presse"; not "Jae-in"
+    head = (last if last[:1].isupper() else parts[-1].rstrip(".")).lower()
+    if head in _NOT_NAME_ENDS or joined in places or joined in city_names():
+        return False  # "… Airlines", "Agence France-Presse", "Santa Clara"
     if len(parts) > 1 and joined in all_city_names():
         return False  # "Beni Suef", "Ben Tre"
     if parts[0].lower() in _ARTICLE_NAMES and parts[-1].lower() not in last_names():
