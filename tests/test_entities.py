@@ -367,3 +367,12 @@ def test_hyphenated_organisation_heads_and_leading_compounds() -> None:
         "met Moon Jae-in. Shay Mooney Music and Big Machine Music signed a Frank Walker Remix."
     )
     assert found.persons == ["Moon Jae-in"]
+
+
+def test_a_role_word_after_a_full_name_is_cut() -> None:
+    found = entities_of_text(
+        "Blake Shelton Producers: Scott Hendricks. Luke Combs Producer: Chip Matthews. "
+        "Martin Luther King III spoke."
+    )
+    assert {"Blake Shelton", "Luke Combs", "Martin Luther King III"} <= set(found.persons)
+    assert not any(name.endswith(("Producer", "Producers")) for name in found.persons)

@@ -97,6 +97,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         parts, titled, honorific = _strip_titles(
             texts[: len(texts) - len(suffix)], run.before, run.sentence_start
         )
+        if len(parts) > 2 and _known_given_name(parts[0]) and _trailing_role(parts[-1]):
+            parts = parts[:-1]  # "Luke Combs Producer"
         if not parts or len(parts) > _MAX_NAME_WORDS:
             continue
         if not _plausible(parts, lowercase - _family_names_of(parts, run, titled), titled):
@@ -164,6 +166,12 @@ def _family_names_of(parts: list[str], run: Run, titled: bool) -> set[str]:
     ):
         return {family}
     return set()
+
+
+def _trailing_role(word: str) -> bool:
+    """A role word after a name ("Producer", "Directors") that is no family name ("King")."""
+    bare = _title_word(word)
+    return bare.removesuffix("s") in title_words() and bare not in last_names()
 
 
 def _not_a_given_name(word: str, following: str) -> bool:
