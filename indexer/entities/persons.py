@@ -334,13 +334,15 @@ def _strip_titles(
 
 def _given_name_first(texts: list[str]) -> bool:
     """A place name that is also a first name, before a surname ("Jordan Henderson"), not
-    before another name ("Washington Chris Gregoire", "Arlington Amneh Jafari")."""
+    before another name ("Washington Chris Gregoire", "Arlington Amneh Jafari") nor before a
+    plural that is no family name, as teams are named ("Cleveland Browns")."""
     return (
         len(texts) == 2
         and texts[0].lower() in first_names()
         and texts[1] not in gazetteer()
         and texts[1].lower() not in STOPWORDS
         and not _INITIAL.fullmatch(texts[1])
+        and not (texts[1].endswith("s") and texts[1].lower() not in last_names())
     )
 
 
