@@ -309,7 +309,8 @@ def test_a_product_named_after_its_maker_is_not_a_person() -> None:
 
 def test_teams_venues_and_companies_are_not_persons() -> None:
     found = entities_of_text(
-        "The New York Islanders beat the Washington Redskins at Jones Beach Theater, said "
+        "The New York Islanders, the Los Angeles Lakers and the Washington Redskins lost at "
+        "Jones Beach Theater, said "
         "Sky Sports. Dick Clark Productions and Amnesty International said so too."
     )
     assert found.persons == []
