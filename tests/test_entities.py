@@ -377,3 +377,11 @@ def test_a_role_word_after_a_full_name_is_cut() -> None:
     )
     assert {"Blake Shelton", "Luke Combs", "Martin Luther King III"} <= set(found.persons)
     assert not any(name.endswith(("Producer", "Producers")) for name in found.persons)
+
+
+def test_an_unknown_first_word_before_a_listed_family_name() -> None:
+    found = entities_of_text(
+        "In 2008 voters chose Barack Obama, and students of Visual Arts and fans of "
+        "Churchill Downs cheered."
+    )
+    assert found.persons == ["Barack Obama"]

@@ -3,19 +3,23 @@
 A run is a person when, after cutting everything up to its last title word ("Nato Secretary
 General Jens Stoltenberg" → "Jens Stoltenberg"), it has two to five name words and
 
-* starts with a known first name, or
-* follows a title or role ("writer Aner Shalev"), or is the speaker of a quotation ("…, said
-  Barack Obama"), or its surname also stands alone elsewhere in the text ("… Lukaku scored"), or
-* has the shape of a romanised East Asian name ("Kim Jong-un", "Hui Chi-fung").
+* starts with a known first name (one that is an everyday English word, as "Star", only beside
+  a family name or a cue), or
+* follows a title or role ("writer Aner Shalev") or has one in apposition ("K.C. Maurer, chief
+  financial officer"), or is the speaker of a quotation ("…, said Barack Obama"), or its
+  surname also stands alone elsewhere in the text ("… Lukaku scored"), or
+* has the shape of a romanised East Asian name ("Kim Jong-un", "Hui Chi-fung"), or
+* is two words mid-sentence, the last a family name of the lists, neither an everyday word
+  ("Zinedine Zidane").
 
-No name word may be one the text also writes in lower case (an ordinary word, not a name), nor
-end a name of an organisation, place, event or work. A single word is a person only after an
-honorific ("Mr Stoltenberg"), or as a first or family name of the name lists that speaks
-("…, Rebecca said", "said Connolly"), stands beside a person noun ("his wife, Kimberly") or
-leads a government ("the Trump administration"), and only when no fuller name of the same
-article ends or starts with it. Shorter
-mentions ("Stoltenberg", "Recep Erdogan" beside "Recep Tayyip Erdogan") fold into the fullest
-form.
+No name word may be one the text also writes in lower case (an ordinary word, not a name;
+a listed family name after a first name is spared), nor end a name of an organisation, place,
+event or work. A single word is a person only after an honorific ("Mr Stoltenberg"), or as a
+first or family name of the name lists that speaks ("…, Rebecca said", "said Connolly"),
+stands beside a person noun ("his wife, Kimberly") or the speaker ("Rebecca and I") or leads a
+government ("the Trump administration"), and only when no fuller name of the same article ends
+or starts with it. Shorter mentions ("Stoltenberg", "Recep Erdogan" beside "Recep Tayyip
+Erdogan") fold into the fullest form.
 """
 
 from __future__ import annotations
@@ -252,7 +256,24 @@ def _is_full_name(
         return True
     # A product is named after its maker, which also stands alone ("Google Stadia", then
     # "Google" and "Stadia"); a person's name ends in a family name ("LeBron James").
-    return parts[-1] in alone and (parts[0] not in alone or _listed_name(parts[-1]))
+    if parts[-1] in alone and (parts[0] not in alone or _listed_name(parts[-1])):
+        return True
+    return (
+        len(parts) == 2
+        and not run.sentence_start
+        and parts[-1].lower() in last_names()
+        and parts[-1].lower() not in first_names()
+        and not any(_everyday_word(part) for part in parts)
+        and parts[0].lower() not in last_names()
+        and parts[0].lower() not in PARTICLES
+        and parts[0] not in alone
+    )
+
+
+def _everyday_word(word: str) -> bool:
+    """An everyday English word or its plural ("Arts", "Downs")."""
+    bare = word.lower()
+    return bare in english_words() or bare.removesuffix("s") in english_words()
 
 
 def _listed_name(word: str) -> bool:
