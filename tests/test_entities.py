@@ -320,9 +320,10 @@ def test_a_role_in_apposition_confirms_a_name() -> None:
     found = entities_of_text(
         "K.C. Maurer, chief financial officer at the foundation, signed. "
         "Eswar Prasad, a professor of trade policy, was not surprised. "
-        "Shops on Main St., a busy road, were shut."
+        "Shops on Main St., a busy road, were shut. The head of NATO, Hoop Scheffer, agreed. "
+        "Tinder is a mess most of the time, Tinder Passport aside."
     )
-    assert sorted(found.persons) == ["Eswar Prasad", "K.C. Maurer"]
+    assert sorted(found.persons) == ["Eswar Prasad", "Hoop Scheffer", "K.C. Maurer"]
 
 
 def test_a_first_name_beside_the_speaker_is_a_person() -> None:

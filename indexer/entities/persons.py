@@ -464,10 +464,25 @@ _APPOSITION = regex.compile(
 )
 
 
+# "the head of NATO, Hoop Scheffer": a role, then the name in apposition.
+_ROLE_BEFORE = regex.compile(
+    r"\b(?i:the|a|an|its|his|her|their)\s+((?:\p{Ll}[\p{L}-]*\s+){0,2}\p{Ll}[\p{L}-]*)"
+    r"(?:\s+(?:of|at|for)\s+(?:the\s+)?[\p{L}.-]+)?,\s*$"
+)
+
+
 def _role_apposition(run: Run) -> bool:
-    """The name is followed by a role: "K.C. Maurer, chief financial officer"."""
-    match = _APPOSITION.match(run.followed_by)
-    return match is not None and any(w in title_words() for w in match.group(1).split())
+    """A role in apposition: "K.C. Maurer, chief financial officer", "the head of NATO, Hoop
+    Scheffer"."""
+    after = _APPOSITION.match(run.followed_by)
+    if after is not None and any(_role(w) for w in after.group(1).split()):
+        return True
+    before = _ROLE_BEFORE.search(run.preceded_by)
+    return before is not None and _role(before.group(1).split()[-1])
+
+
+def _role(word: str) -> bool:
+    return word in title_words() and word not in STOPWORDS  # nameparser lists "his", "most"
 
 
 def _speaker(run: Run) -> bool:

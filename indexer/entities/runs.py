@@ -49,6 +49,7 @@ class Run:
     # The word before is in lower case and only spaces separate it from the run ("the film
     # Easy Rider"), not "Leadership Series – Beryl Stafford".
     lower_before: bool = False
+    preceded_by: str = ""  # the few characters before the run ("the head of NATO, ")
 
     @property
     def start(self) -> int:
@@ -199,6 +200,7 @@ def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
         sentence_start=not before_text or before_text[-1] in _SENTENCE_END,
         possessive=possessive,
         followed_by=following[:_LOOKAHEAD],
+        preceded_by=text[max(0, tokens[i].start - _LOOKAHEAD) : tokens[i].start],
         dateline=(not before_text or before_text[-1] == "\n")
         and _DATELINE_TAIL.match(text, raw_end, raw_end + 60) is not None,
         lower_before=i > 0
