@@ -20,6 +20,7 @@ from archive.index.postings import (
     NO_POSTINGS,
     PostingCache,
     block_ids_and_values,
+    positions_decoder,
     read_postings,
 )
 from archive.index.schema import (
@@ -221,7 +222,7 @@ class Snapshot:
                         out[matcher.id() + offset] = matcher.value_as("positions")
                     matcher.next()
                 continue
-            decode = matcher.format.decode_positions
+            decode = positions_decoder(matcher.format)
             while matcher.is_active():
                 # Skip blocks holding none of the documents without decoding them.
                 first = np.searchsorted(local, matcher.block_max_id(), side="right")
