@@ -35,6 +35,8 @@ class FacetColumn:
     by_doc: np.ndarray  # entry numbers in document order ...
     doc_start: np.ndarray  # ... where document d's entries start among them (d + 1: end)
     group_value: np.ndarray  # the value of each group (group 0 is unused)
+    by_value: np.ndarray  # entry numbers in value order ...
+    value_start: np.ndarray  # ... where value v's entries start among them (v + 1: end)
 
     @classmethod
     def build(
@@ -56,8 +58,21 @@ class FacetColumn:
         doc_start = np.searchsorted(docs[by_doc], np.arange(len(story) + 1))
         group_value = np.zeros(len(docs) + 1 if not len(groups) else groups[-1] + 1, np.int32)
         group_value[groups] = values
+        by_value = np.argsort(values, kind="stable")
+        value_start = np.searchsorted(values[by_value], np.arange(len(labels) + 1))
         return cls(
-            labels, docs, values, groups, len(story), rank, index, by_doc, doc_start, group_value
+            labels,
+            docs,
+            values,
+            groups,
+            len(story),
+            rank,
+            index,
+            by_doc,
+            doc_start,
+            group_value,
+            by_value,
+            value_start,
         )
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
@@ -89,10 +104,12 @@ class FacetColumn:
 
     def having(self, labels: tuple[str, ...] | list[str]) -> np.ndarray:
         """A document mask: documents that carry any of ``labels``."""
-        value_ids = [self.index[label] for label in labels if label in self.index]
         mask = np.zeros(self.size, dtype=bool)
-        if value_ids:
-            mask[self.docs[np.isin(self.values, value_ids)]] = True
+        for label in labels:
+            value = self.index.get(label)
+            if value is not None:
+                entries = self.by_value[self.value_start[value] : self.value_start[value + 1]]
+                mask[self.docs[entries]] = True
         return mask
 
     def top(
