@@ -386,3 +386,11 @@ def test_an_unknown_first_word_before_a_listed_family_name() -> None:
         "Churchill Downs cheered."
     )
     assert found.persons == ["Barack Obama"]
+
+
+def test_a_storm_name_is_no_person_anywhere_in_the_article() -> None:
+    found = entities_of_text(
+        "Cyclone Phailin neared the coast. As of the last advisory, T C Phailin has winds of "
+        '190 km/h. "Stay inside," said Anil Das, a local official.'
+    )
+    assert found.persons == ["Anil Das"]

@@ -36,6 +36,7 @@ from indexer.entities.lexicon import (
     PARTICLES,
     PLACE_HEADS,
     STOPWORDS,
+    STORMS,
     THING_HEADS,
     english_words,
     first_names,
@@ -91,6 +92,7 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     }
     alone |= _honorific_surnames(runs)
     companies = {" ".join(run.texts) for run in runs if _company(run)}
+    storms = _storm_names(runs)
     mentions = []
     for run in runs:
         texts = run.texts
@@ -101,6 +103,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         parts, titled, honorific = _strip_titles(
             texts[: len(texts) - len(suffix)], run.before, run.sentence_start
         )
+        if parts and parts[-1] in storms:
+            continue  # "T C Phailin" after "Cyclone Phailin"
         if len(parts) > 2 and _known_given_name(parts[0]) and _trailing_role(parts[-1]):
             parts = parts[:-1]  # "Luke Combs Producer"
         if not parts or len(parts) > _MAX_NAME_WORDS:
@@ -170,6 +174,16 @@ def _family_names_of(parts: list[str], run: Run, titled: bool) -> set[str]:
     ):
         return {family}
     return set()
+
+
+def _storm_names(runs: list[Run]) -> set[str]:
+    """Names a storm carries in the article ("Cyclone Phailin", "Hurricane Maria")."""
+    return {
+        texts[index + 1]
+        for texts in (run.texts for run in runs)
+        for index in range(len(texts) - 1)
+        if texts[index].lower() in STORMS
+    }
 
 
 def _trailing_role(word: str) -> bool:
