@@ -394,3 +394,11 @@ def test_a_storm_name_is_no_person_anywhere_in_the_article() -> None:
         '190 km/h. "Stay inside," said Anil Das, a local official.'
     )
     assert found.persons == ["Anil Das"]
+
+
+def test_a_first_name_spelt_two_ways_is_one_person() -> None:
+    found = entities_of_text(
+        "Kristin Wilkins, the curator, chose the works. Kristen Wilkins said so. "
+        "Dan Moore and Don Moore are brothers."
+    )
+    assert sorted(found.persons) == ["Dan Moore", "Don Moore", "Kristin Wilkins"]

@@ -550,7 +550,7 @@ def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None
     for key, other in list(names.items()):
         other_words = _words(other)
         shorter, longer = sorted((words, other_words), key=len)
-        if words[-1] == other_words[-1] and words[0] == other_words[0]:
+        if words[-1] == other_words[-1] and _same_first_name(words[0], other_words[0]):
             keep_longer = True
         elif len(shorter) > 1 and longer[-len(shorter) :] == shorter:
             keep_longer = longer[0].lower() in first_names()
@@ -561,3 +561,13 @@ def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None
             names[" ".join(parts)] = parts
         return
     names[" ".join(parts)] = parts
+
+
+def _same_first_name(first: str, other: str) -> bool:
+    """Equal, or spelt with one vowel changed ("Kristin" and "Kristen" Wilkins in one story)."""
+    if first == other:
+        return True
+    if len(first) != len(other) or len(first) < 5:
+        return False
+    changed = [(a, b) for a, b in zip(first, other, strict=True) if a != b]
+    return len(changed) == 1 and all(ch in "aeiouy" for ch in changed[0])
