@@ -318,13 +318,17 @@ def kill_at(process: subprocess.Popen, delay: float, probe: Probe) -> Kill | Non
 
 
 def kill_after_progress(
-    process: subprocess.Popen, probe: Probe, rng: random.Random, total: int
+    process: subprocess.Popen,
+    probe: Probe,
+    rng: random.Random,
+    total: int,
+    share: float = 0.5,
 ) -> Kill | None:
     """SIGKILL ``process`` at a random point of its work, whatever the machine's speed: once a
-    random share (up to half) of the originals still to index was committed (none: during
+    random part (up to ``share``) of the originals still to index was committed (none: during
     start-up), and a moment more. None if it finished first."""
     done = probe.statuses()["indexed"]
-    target = done + rng.randint(0, max(0, (total - done) // 2))
+    target = done + rng.randint(0, max(0, int((total - done) * share)))
     started = time.monotonic()
     while process.poll() is None:
         if probe.statuses()["indexed"] >= target:
@@ -402,6 +406,25 @@ def survive(
         raise AssertionError(f"{name} did not complete after the kills: {err.strip()[-2000:]}")
     result.seconds = time.monotonic() - started
     return result
+
+
+def spread_over_work(rng: random.Random, total: int, kills: int):
+    """Every other kill while the index write lock is held, the others after a random part of
+    the work still to do, sized so that all the kills land before the work is done.
+
+    For ``feed``: each later run skips the entries already seen, so kills at moments drawn from
+    a time estimate came after the run had finished (it kept finishing first).
+    """
+    turn = 0
+
+    def next_kill(process: subprocess.Popen, probe: Probe) -> Kill | None:
+        nonlocal turn
+        turn += 1
+        if turn % 2 == 0:
+            return kill_in_index_write(process, probe, rng)
+        return kill_after_progress(process, probe, rng, total, share=1 / (kills - turn + 2))
+
+    return next_kill
 
 
 def random_moments(rng: random.Random, longest: Callable[[], float]):
@@ -520,12 +543,7 @@ def main() -> None:
                     indexer_command("feed", *urls, "--data-dir", str(feed_dir)),
                     feed_dir,
                     args.kills,
-                    # Kills after a random share of the entries still to index: each later run
-                    # skips the entries already seen, so kills at moments drawn from a time
-                    # estimate came after the run had finished (it kept finishing first).
-                    lambda process, probe: kill_after_progress(
-                        process, probe, rng, len(site.expected)
-                    ),
+                    spread_over_work(rng, len(site.expected), args.kills),
                 )
                 rows.append((feed, len(site.expected), check_archive(feed_dir, site.ids(base))))
                 print(rows[-1], flush=True)
