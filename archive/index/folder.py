@@ -15,7 +15,7 @@ from archive.article import Article
 from archive.errors import MorgueError
 from archive.index.postings import PostingCache
 from archive.index.schema import build_schema, document, stored_article
-from archive.index.segments import SegmentArrays
+from archive.index.segments import LENGTH_OF_CODE, SegmentArrays, length_codes
 from archive.index.snapshot import Snapshot
 from archive.results import Hit, Results, SearchQuery
 from archive.search import run_search
@@ -58,8 +58,8 @@ class ArticleIndex:
     def _writer(self) -> writing.SegmentWriter:
         """A writer; waits for another process's writer instead of failing."""
         try:
-            return self._ix.writer(
-                timeout=config.INDEX_LOCK_TIMEOUT_SECONDS, delay=0.2, limitmb=128
+            return _Writer(
+                self._ix, timeout=config.INDEX_LOCK_TIMEOUT_SECONDS, delay=0.2, limitmb=128
             )
         except index.LockError:
             raise MorgueError(
@@ -172,6 +172,40 @@ class ArticleIndex:
                 if snap is not None:
                     snap.close()
             self._snapshot = self._retired = None
+
+
+class _Writer(writing.SegmentWriter):
+    """Whoosh's segment writer, reading field lengths in bulk while it writes postings.
+
+    For every posting Whoosh looks up its document's field length (for the term's length bounds)
+    through a column reader, one file read per posting: a tenth of the indexing time. Here each
+    field's lengths are read once per segment; the values written are the same.
+    """
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = _FieldLengths(self.per_document_reader())
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        lengths.close()
+
+
+class _FieldLengths:
+    """The per-document field lengths of a new segment, each field's read in one piece."""
+
+    def __init__(self, perdoc) -> None:
+        self._perdoc = perdoc
+        self._codes: dict[str, bytes] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str) -> int:
+        codes = self._codes.get(fieldname)
+        if codes is None:
+            codes = self._codes[fieldname] = length_codes(self._perdoc, f"_{fieldname}_len")
+        code = codes[docnum] if docnum < len(codes) else 0
+        return LENGTH_OF_CODE[code]  # 0 for none: the postings writer skips false lengths
+
+    def close(self) -> None:
+        self._perdoc.close()
 
 
 def _reopener(ix: index.FileIndex, searcher: Searcher):

@@ -69,19 +69,22 @@ class SegmentArrays:
 
     def field_lengths(self, reader, name: str) -> np.ndarray:
         if name not in self.lengths:
-            perdoc = reader._perdoc  # the lengths column is not in the schema, so go to the codec
-            lenfield = f"_{name}_L"
-            if perdoc.has_column(lenfield):
-                creader = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
-                raw = np.frombuffer(
-                    creader._dbfile.get(creader._basepos, creader._count), dtype=np.uint8
-                )
-                codes = np.zeros(self.size, dtype=np.uint8)
-                codes[: len(raw)] = raw[: self.size]
-            else:
-                codes = np.zeros(self.size, dtype=np.uint8)
+            # the lengths column is not in the schema, so go to the codec
+            raw = np.frombuffer(length_codes(reader._perdoc, f"_{name}_L"), dtype=np.uint8)
+            codes = np.zeros(self.size, dtype=np.uint8)
+            codes[: len(raw)] = raw[: self.size]
             self.lengths[name] = _LENGTH_OF_BYTE[codes]
         return self.lengths[name]
 
 
-_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+def length_codes(perdoc, column: str) -> bytes:
+    """The one-byte length codes of a lengths column per document, up to its last one written
+    (b"" when there is no such column)."""
+    if not perdoc.has_column(column):
+        return b""
+    creader = perdoc.column_reader(column, LENGTHS_COLUMN)
+    return creader._dbfile.get(creader._basepos, creader._count)
+
+
+LENGTH_OF_CODE = [byte_to_length(i) for i in range(256)]
+_LENGTH_OF_BYTE = np.array(LENGTH_OF_CODE, dtype=np.float32)
