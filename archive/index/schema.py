@@ -78,7 +78,7 @@ class StemmedPositions(formats.Positions):
     """Whoosh's Positions format for the text fields, finding their words in one loop.
 
     Whoosh passes a Token object per word through the analyzer's generator layers and then groups
-    them by word: a third of the indexing time. The words, positions and weights here are those
+    them by word: a fifth of the indexing time. The words, positions and weights here are those
     of :func:`stemming_analyzer` (stop words dropped, positions renumbered over them).
     """
 
