@@ -70,7 +70,7 @@ class SegmentArrays:
     def field_lengths(self, reader, name: str) -> np.ndarray:
         if name not in self.lengths:
             # the lengths column is not in the schema, so go to the codec
-            raw = np.frombuffer(length_codes(reader._perdoc, f"_{name}_L"), dtype=np.uint8)
+            raw = np.frombuffer(length_codes(reader._perdoc, f"_{name}_len"), dtype=np.uint8)
             codes = np.zeros(self.size, dtype=np.uint8)
             codes[: len(raw)] = raw[: self.size]
             self.lengths[name] = _LENGTH_OF_BYTE[codes]
