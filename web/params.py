@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
+import config
 from archive.errors import MorgueError
 from archive.results import FACETS, SORTS, SearchQuery
 
@@ -26,7 +27,6 @@ PARAM_OF = {
 }
 EXCLUDE_PREFIX = "not_"
 MAX_PER_PAGE = 100
-MAX_VALUES_PER_FACET = 50
 MAX_PAGE = 10_000
 
 _DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -65,8 +65,9 @@ def _day(raw: str, label: str, *, end: bool) -> date | None:
 
 def _values(args: Mapping, name: str) -> tuple[str, ...]:
     values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
-    if len(values) > MAX_VALUES_PER_FACET:
-        raise BadParameter(f"At most {MAX_VALUES_PER_FACET} values can be chosen for {name}.")
+    limit = config.MAX_FACET_SELECTIONS
+    if len(values) > limit:
+        raise BadParameter(f"At most {limit} values can be chosen for {name}.")
     return values
 
 
