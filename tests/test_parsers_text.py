@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import textwrap
 
 import pytest
@@ -115,3 +117,15 @@ def test_single_line_breaks_between_long_paragraphs():
     assert article.title == "Bridge to be rebuilt"
     assert article.standfirst == "A vote ends years of debate."
     assert article.body == [first, second]
+
+
+def test_a_story_on_one_line_ending_in_photo_credits_stays_the_body(corpus_dir):
+    """Wikinews texts written on one line, ending in a gallery of credited photos: the line is
+    the story, not a caption (it was refused as "no article text")."""
+    with gzip.open(corpus_dir / "wikinews-tosca" / "wikinews_en_2004_2018.jsonl.gz", "rt") as f:
+        rows = [row for row in map(json.loads, f) if "Photograph by" in row["text"]]
+    one_line = [row for row in rows if "\n" not in row["text"].strip()]
+    assert one_line
+    for row in one_line:
+        article = parse_text(f"{row['title']}\n\n{row['text'].strip()}\n")
+        assert article.body[0].startswith(" ".join(row["text"].split()[:5])), row["title"]

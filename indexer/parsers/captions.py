@@ -108,10 +108,15 @@ def split_credit(text: str) -> Caption:
     return Caption(text=text)
 
 
+# A caption is a sentence or two; a line of hundreds of words that happens to end in
+# "Photograph by …" is a story written on one line (a wiki gallery at its end), not a caption.
+_CAPTION_LINE_MAX_WORDS = 120
+
+
 def caption_line(line: str) -> Caption | None:
     """A line of plain text as a caption, when it ends in a credit (the text parser's test)."""
     caption = split_credit(line)
-    if caption.credit and len(caption.text.split()) >= 3:
+    if caption.credit and 3 <= len(caption.text.split()) <= _CAPTION_LINE_MAX_WORDS:
         return caption
     return None
 
