@@ -83,6 +83,8 @@ class AliasTable:
         self.path = Path(db_path)
         self._conn = connect(self.path)
         self._conn.executescript(_SCHEMA)
+        # canonical forms replaced by another since the last take_renamed(), by kind
+        self._renamed: dict[str, set[str]] = {kind: set() for kind in KINDS}
 
     def close(self) -> None:
         self._conn.close()
@@ -116,17 +118,27 @@ class AliasTable:
     def _canonical(self, kind: str, name: str) -> str:
         return self.canonical_names(kind, [name])[0]
 
+    def take_renamed(self) -> dict[str, set[str]]:
+        """The canonical forms that recording names replaced since the last call, by kind
+        (a fuller or more often seen form took over the group): articles indexed earlier with
+        them must be re-indexed, or one person would be two facet values."""
+        renamed, self._renamed = self._renamed, {kind: set() for kind in KINDS}
+        return renamed
+
     def _record(self, kind: str, name: str) -> str:
         row = self._row(kind, name)
+        key = row["group_key"] if row is not None else self._key_for_new(kind, name)
+        before = self._best_of_group(kind, key)
         if row is not None:
             self._conn.execute(
                 "UPDATE aliases SET mentions = mentions + 1 WHERE kind = ? AND alias = ?",
                 (kind, name),
             )
         else:
-            key = self._key_for_new(kind, name)
             self._insert(kind, name, key, mentions=1)
             self._adopt_lone_surname(kind, key)
+        if before is not None and before != self._best_of_group(kind, key):
+            self._renamed[kind].add(before)
         return self.resolve(kind, name)
 
     def _adopt_lone_surname(self, kind: str, key: str) -> None:
@@ -140,6 +152,8 @@ class AliasTable:
             (kind, f"% {surname}"),
         ).fetchone()[0]
         if groups == 1:
+            if (lone := self._best_of_group(kind, surname)) is not None:
+                self._renamed[kind].add(lone)
             self._conn.execute(
                 "UPDATE aliases SET group_key = ? WHERE kind = ? AND group_key = ?"
                 " AND pinned_to IS NULL",
@@ -255,6 +269,20 @@ def _completeness(name: str, mentions: int) -> tuple[int, int, int, int]:
     over "Nato"), then the most mentions."""
     capitals = sum(ch.isupper() for ch in name)
     return len(name.split()), int(fold(name) != name.lower()), capitals, mentions
+
+
+def current_names(article: Article, table: AliasTable) -> Article:
+    """A copy of ``article`` whose canonical names are those of their groups now (nothing is
+    recorded): for articles canonicalised before a group's canonical form changed."""
+
+    def resolved(kind: str, names: list[str]) -> list[str]:
+        return list(dict.fromkeys(table.resolve(kind, name) for name in names))
+
+    return dataclasses.replace(
+        article,
+        persons=resolved(PERSON, article.persons),
+        organizations=resolved(ORG, article.organizations),
+    )
 
 
 def canonicalize(article: Article, table: AliasTable) -> Article:

@@ -25,10 +25,11 @@ from pathlib import Path
 
 import config
 from archive import datadir
-from archive.aliases import AliasTable, canonicalize
+from archive.aliases import ORG, PERSON, AliasTable, canonicalize, current_names
 from archive.article import Article
 from archive.errors import MorgueError
 from archive.index import ArticleIndex
+from archive.results import SearchQuery
 from archive.store import OriginalStore, overrides_key
 from indexer.entities import extract_entities
 from indexer.parsers import parse_bytes
@@ -274,6 +275,11 @@ class _Committer:
         for _, prepared in batch:  # the same article twice in one batch: the later one wins
             latest.pop(prepared.article.id, None)
             latest[prepared.article.id] = canonicalize(prepared.article, aliases)
+        renamed = aliases.take_renamed()
+        if any(renamed.values()):
+            for article in articles_named(self.index, renamed):
+                latest.setdefault(article.id, article)
+            latest = {key: current_names(article, aliases) for key, article in latest.items()}
         store.record(
             (prepared.digest, item.origin, item.kind, item.overrides)
             for item, prepared in batch
@@ -286,6 +292,22 @@ class _Committer:
             status = "updated" if article_id in known_ids else "added"
             known_ids.add(article_id)
             self.on_outcome(Outcome(item, status, article_id=article_id))
+
+
+def articles_named(index: ArticleIndex, names: dict[str, set[str]]) -> Iterator[Article]:
+    """The indexed articles carrying any of ``names`` (by alias kind) as a person or an
+    organisation."""
+    for facet, kind in (("persons", PERSON), ("organizations", ORG)):
+        for name in sorted(names[kind]):
+            query = SearchQuery(include={facet: (name,)}, sort="newest", per_page=100)
+            while True:
+                results = index.search(query, facets=False)
+                for hit in results.hits:
+                    if (article := index.get(hit.id)) is not None:
+                        yield article
+                if query.page * query.per_page >= results.total:
+                    break
+                query = replace(query, page=query.page + 1)
 
 
 class _Batcher:

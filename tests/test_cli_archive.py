@@ -16,6 +16,7 @@ import pytest
 
 import config
 from archive import open_index
+from archive.aliases import PERSON, group_key
 from indexer.parsers import parse_bytes
 
 PAGES = 8  # benchmark pages per test archive: enough for facets, quick on a loaded machine
@@ -279,3 +280,30 @@ def test_real_command_honours_morgue_data_dir(seed_path: Path, tmp_path: Path) -
     assert done.stdout.strip() == "Added 1."
     assert (tmp_path / "from-env" / "manifest.sqlite").is_file()
     assert open_index(tmp_path / "from-env").count() == 1
+
+
+def test_a_name_whose_canonical_form_changes_later_stays_one_facet_value(
+    run_indexer, tmp_path: Path
+) -> None:
+    """Articles indexed before a fuller or more common form of a name took over its group are
+    re-indexed with the new form: adding the demo articles in two steps gives the same person
+    and organisation facets as adding them at once."""
+    folder = config.REPO_ROOT / "archive" / "samples"
+    samples = sorted(p for p in folder.iterdir() if p.name != "README.md")
+    first, rest = tmp_path / "first", tmp_path / "rest"
+    for n, path in enumerate(samples):
+        target = (first if n < len(samples) // 3 else rest) / path.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(path, target)
+
+    def facets(data_dir: Path) -> dict:
+        found = search_json(run_indexer, data_dir, "")["facets"]
+        return {name: found[name] for name in ("persons", "organizations")}
+
+    at_once, in_steps = tmp_path / "at-once", tmp_path / "in-steps"
+    for folders, data_dir in (([first, rest], at_once), ([first], in_steps), ([rest], in_steps)):
+        code, _, err = run_indexer("add", *map(str, folders), "--data-dir", data_dir)
+        assert code == 0, err
+    assert facets(in_steps) == facets(at_once)
+    persons = [value["value"] for value in facets(in_steps)["persons"]]
+    assert len({group_key(PERSON, name) for name in persons}) == len(persons), persons
