@@ -70,3 +70,20 @@ def test_organisations_are_listed_separately(run_indexer, tmp_path: Path) -> Non
     assert code == 0 and out.startswith("NATO [2]") and "Nato" in out
     code, out, _ = run_indexer("people", "list", "--data-dir", tmp_path)
     assert "NATO" not in out
+
+
+def test_a_merge_renames_the_articles_already_indexed(
+    run_indexer, seed_path: Path, tmp_path: Path
+) -> None:
+    code, _, err = run_indexer("add", str(seed_path), "--data-dir", tmp_path)
+    assert code == 0, err
+
+    code, out, _ = run_indexer(
+        "people", "merge", "--data-dir", tmp_path, "Recep Erdogan", "Recep Tayyip Erdoğan"
+    )
+    assert code == 0 and "Recep Tayyip Erdoğan" in out and "Renamed in 1 indexed article." in out
+
+    code, out, _ = run_indexer("search", "", "--json", "--data-dir", tmp_path)
+    persons = [value["value"] for value in json.loads(out)["facets"]["persons"]]
+    assert "Recep Tayyip Erdoğan" in persons and "Recep Erdogan" not in persons
+    assert "Jens Stoltenberg" in persons

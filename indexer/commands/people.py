@@ -1,8 +1,10 @@
 """`python -m indexer people list|merge|split`: fix the archive's canonical names by hand.
 
 The alias table groups names by a rule (same first and last name, middle names optional;
-accents ignored). When the rule is wrong, merge two names or split one off. Decisions apply to
-articles indexed afterwards; `python -m indexer rebuild` applies them to the whole archive.
+accents ignored). When the rule is wrong, merge two names or split one off. A merge renames the
+articles already indexed at once; a split applies to articles indexed afterwards, and
+`python -m indexer rebuild` applies it to the whole archive (the index keeps canonical names
+only, so which articles wrote the split-off name is known from the originals alone).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from pathlib import Path
 
 import click
 
-from archive import datadir
-from archive.aliases import KINDS, PERSON, AliasTable
+from archive import datadir, open_index
+from archive.aliases import KINDS, PERSON, AliasTable, current_names
 from indexer.commands.options import data_dir_option
+from indexer.ingest import articles_named
 
 _KIND_OPTION = click.option(
     "--kind",
@@ -68,8 +71,24 @@ def merge(data_dir: Path, kind: str, alias: str, into: str) -> None:
     For example: python -m indexer people merge "Erdoğan" "Recep Tayyip Erdoğan"
     """
     with _table(data_dir) as table:
+        before = {table.resolve(kind, alias), table.resolve(kind, into)}
         canonical = table.merge(alias, into, kind)
+        renamed = _rename_indexed(data_dir, table, kind, before - {canonical})
     click.echo(f"{alias} → {canonical}")
+    if renamed:
+        click.echo(f"Renamed in {renamed} indexed article{'' if renamed == 1 else 's'}.")
+
+
+def _rename_indexed(data_dir: Path, table: AliasTable, kind: str, old_names: set[str]) -> int:
+    """Re-index the articles that carry one of ``old_names``, with today's canonical names."""
+    if not old_names or not datadir.index_dir(data_dir).is_dir():
+        return 0
+    index = open_index(data_dir)
+    names = {each: old_names if each == kind else set() for each in KINDS}
+    articles = [current_names(article, table) for article in articles_named(index, names)]
+    if articles:
+        index.upsert(articles)
+    return len(articles)
 
 
 @people.command()
@@ -80,4 +99,5 @@ def split(data_dir: Path, kind: str, alias: str) -> None:
     """Make ALIAS a name of its own, out of the group the rule put it in."""
     with _table(data_dir) as table:
         table.split(alias, kind)
-    click.echo(f"{alias} is now its own name.")
+    click.echo(f"{alias} is now its own name (for articles indexed from now on; run")
+    click.echo("`python -m indexer rebuild` to apply it to the articles already indexed).")
