@@ -265,10 +265,11 @@ class AliasTable:
 
 
 def _completeness(name: str, mentions: int) -> tuple[int, int, int, int]:
-    """Most words, then diacritics kept ("Erdoğan" over "Erdogan"), then capitals ("NATO"
-    over "Nato"), then the most mentions."""
+    """Most words (a hyphen parts words as a space does: "Okafor-Bello" is two), then
+    diacritics kept ("Erdoğan" over "Erdogan"), then capitals ("NATO" over "Nato"), then the
+    most mentions."""
     capitals = sum(ch.isupper() for ch in name)
-    return len(name.split()), int(fold(name) != name.lower()), capitals, mentions
+    return len(fold(name).split()), int(fold(name) != name.lower()), capitals, mentions
 
 
 def current_names(article: Article, table: AliasTable) -> Article:
