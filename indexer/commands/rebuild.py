@@ -11,7 +11,7 @@ import click
 from archive import datadir, open_index
 from archive.index import ArticleIndex
 from archive.store import OriginalStore
-from indexer.commands.options import data_dir_option
+from indexer.commands.options import archive_dir_option
 from indexer.commands.progress import OutcomeBar, echo_summary
 from indexer.ingest import ingest, stored_inputs
 
@@ -28,7 +28,7 @@ def empty_index(data_dir: Path) -> ArticleIndex:
 
 
 @click.command()
-@data_dir_option
+@archive_dir_option
 def rebuild(data_dir: Path) -> None:
     """Clear the index and re-index every article from the stored originals.
 

@@ -9,12 +9,12 @@ import click
 from archive import open_index
 from archive.errors import NotFound
 from archive.store import OriginalStore
-from indexer.commands.options import data_dir_option
+from indexer.commands.options import archive_dir_option
 
 
 @click.command()
 @click.argument("article_ids", metavar="ID...", nargs=-1, required=True)
-@data_dir_option
+@archive_dir_option
 def remove(article_ids: tuple[str, ...], data_dir: Path) -> None:
     """Remove articles from the index by id (as shown by `search`).
 

@@ -14,7 +14,7 @@ import click
 import config
 from archive import search as search_archive
 from archive.results import FACETS, SORTS, Results, SearchQuery
-from indexer.commands.options import data_dir_option
+from indexer.commands.options import archive_dir_option
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -101,7 +101,7 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
     help="Hits per page.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
-@data_dir_option
+@archive_dir_option
 def search(
     words: tuple[str, ...],
     person: tuple[str, ...],

@@ -9,7 +9,7 @@ import click
 
 from archive import open_index
 from archive.store import OriginalStore
-from indexer.commands.options import data_dir_option
+from indexer.commands.options import archive_dir_option
 from indexer.ingest import size_text
 
 # How many values of each facet the readable output lists.
@@ -48,7 +48,7 @@ def render(stats: dict) -> str:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-@data_dir_option
+@archive_dir_option
 def stats(as_json: bool, data_dir: Path) -> None:
     """Show counts, the date range, the top facet values and the sizes on disk."""
     figures = archive_stats(data_dir)
