@@ -162,7 +162,7 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
-            break
+            raise QuerySyntax(f"Unexpected {text[pos:].lstrip()[0]!r} in the query.")
         pos = match.end()
         kind = match.lastgroup or "word"
         value = match.group(kind)

@@ -301,3 +301,10 @@ def test_wildcard_and_fuzzy_bounds(text: str, refused: bool) -> None:
             parse(text)
     else:
         assert parse(text) is not None
+
+
+@pytest.mark.parametrize("text", ["foo ] bar", "a]b", "foo [ bar"])
+def test_a_stray_bracket_is_a_syntax_error_not_a_silently_shortened_query(text: str) -> None:
+    """The words after a character no token matches used to be dropped without a word."""
+    with pytest.raises(QuerySyntax, match="Unexpected"):
+        parse(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index, writing
@@ -71,45 +73,43 @@ class ArticleIndex:
     def _copies(self) -> dedup.CopyFinder:
         return dedup.CopyFinder(self.index_dir / "copies.sqlite")
 
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[writing.SegmentWriter, dedup.CopyFinder]]:
+        """A writer and the copies table, both committed by the caller's block or both undone
+        (and the index's write lock released) when it fails."""
+        writer = self._writer()
+        copies = self._copies()
+        try:
+            yield writer, copies
+        except BaseException:
+            writer.cancel()
+            copies.close(commit=False)
+            raise
+        copies.close(commit=True)
+
     def upsert(self, articles: list[Article]) -> None:
         """Add or replace articles (same id replaces) in one commit, linking syndicated copies."""
         latest = {a.id: a for a in articles}
         if not latest:
             return
-        writer = self._writer()
-        copies = self._copies()
-        try:
+        with self._writing() as (writer, copies):
             for article in latest.values():
                 story = copies.link(article.id, dedup.signature(article.body))
                 writer.update_document(**document(article, story))
             writer.commit()
-        except BaseException:
-            writer.cancel()
-            copies.close(commit=False)
-            raise
-        copies.close(commit=True)
 
     def remove(self, article_id: str) -> bool:
-        writer = self._writer()
-        copies = self._copies()
-        try:
+        with self._writing() as (writer, copies):
             removed = writer.delete_by_term("id", article_id)
             copies.forget(article_id)
             writer.commit()
-        except BaseException:
-            writer.cancel()
-            copies.close(commit=False)
-            raise
-        copies.close(commit=True)
         return removed > 0
 
     def clear(self) -> None:
         """Empty the index (before a rebuild from the originals)."""
-        writer = self._writer()
-        copies = self._copies()
-        copies.clear()
-        writer.commit(mergetype=writing.CLEAR)
-        copies.close(commit=True)
+        with self._writing() as (writer, copies):
+            copies.clear()
+            writer.commit(mergetype=writing.CLEAR)
 
     # Reading
 
