@@ -15,5 +15,11 @@ if [ ! -x .venv/bin/python ]; then
         exit 1
     fi
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -r "$requirements"
+# Install only when the requirements changed since the last install, so that starting Morgue
+# again works without a network.
+stamp=".venv/installed-$(basename "$requirements").sha256"
+if ! sha256sum --check --status "$stamp" 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -r "$requirements"
+    sha256sum requirements*.txt > "$stamp"  # requirements-dev.txt includes requirements.txt
+fi

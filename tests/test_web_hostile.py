@@ -395,3 +395,9 @@ def test_control_characters_in_a_query_still_give_a_valid_feed(app) -> None:
     channel = lxml.etree.fromstring(response.data).find("channel")
     assert channel.findtext("title") == "Morgue: harbour"
     assert feed_items(response.data)
+
+
+def test_unicode_digits_in_page_numbers_are_a_clear_400(app) -> None:
+    client = app.test_client()
+    for url in ("/search?q=x&page=%C2%B2", "/api/search?q=x&per_page=%C2%B2"):
+        assert client.get(url).status_code == 400

@@ -76,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         sock = socket.create_server((args.host, args.port), backlog=1024)
-    except OSError as exc:
-        print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
+        reason = getattr(exc, "strerror", None) or exc
+        print(f"Cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 1
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)

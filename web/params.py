@@ -74,7 +74,8 @@ def _values(args: Mapping, name: str) -> tuple[str, ...]:
 def _whole_number(raw: str | None, label: str, default: int, highest: int) -> int:
     if raw is None or raw.strip() == "":
         return default
-    if not raw.strip().isdigit() or not 1 <= int(raw) <= highest:
+    # ASCII digits only: "²".isdigit() is true, and int("²") raises
+    if not re.fullmatch(r"[0-9]+", raw.strip()) or not 1 <= int(raw) <= highest:
         raise BadParameter(
             f"The {label} must be a whole number from 1 to {highest}, not {raw[:40]!r}."
         )
