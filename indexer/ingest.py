@@ -17,7 +17,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing import get_context
@@ -255,19 +255,24 @@ class _Committer:
             raise error
 
     def _run(self) -> None:
-        store = OriginalStore(self.data_dir)
-        aliases = AliasTable(datadir.aliases_path(self.data_dir))
-        known_ids = store.indexed_article_ids()
+        drained = False
         try:
-            while (batch := self.queue.get()) is not None:
-                if self.error is None:  # after a failure, only drain so the caller never blocks
-                    try:
-                        self._commit(batch, store, aliases, known_ids)
-                    except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-                        self.error = exc
-        finally:
-            store.close()
-            aliases.close()
+            with (
+                closing(OriginalStore(self.data_dir)) as store,
+                AliasTable(datadir.aliases_path(self.data_dir)) as aliases,
+            ):
+                known_ids = store.indexed_article_ids()
+                while (batch := self.queue.get()) is not None:
+                    if self.error is None:  # after a failure, only drain: the caller never blocks
+                        try:
+                            self._commit(batch, store, aliases, known_ids)
+                        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+                            self.error = exc
+                drained = True
+        except BaseException as exc:  # noqa: BLE001 - opening (a damaged database file) or closing
+            self.error = self.error or exc
+            while not drained and self.queue.get() is not None:
+                pass
 
     def _commit(self, batch, store: OriginalStore, aliases: AliasTable, known_ids: set) -> None:
         """Manifest rows pending, one index commit, rows indexed, then the outcomes."""

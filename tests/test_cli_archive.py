@@ -307,3 +307,19 @@ def test_a_name_whose_canonical_form_changes_later_stays_one_facet_value(
     assert facets(in_steps) == facets(at_once)
     persons = [value["value"] for value in facets(in_steps)["persons"]]
     assert len({group_key(PERSON, name) for name in persons}) == len(persons), persons
+
+
+def test_a_damaged_database_file_ends_add_with_one_line_not_a_hang(
+    seed_path: Path, data_dir: Path
+) -> None:
+    """The committer thread failing to open its databases used to leave `add` blocked."""
+    command = [sys.executable, "-m", "indexer", "add", "--data-dir", str(data_dir)]
+    first = subprocess.run([*command, str(seed_path)], cwd=config.REPO_ROOT, timeout=300)
+    assert first.returncode == 0
+    (data_dir / "aliases.sqlite").write_bytes(b"not a database " * 100)
+    samples = config.REPO_ROOT / "archive" / "samples"
+    done = subprocess.run(
+        [*command, str(samples)], cwd=config.REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "not a database" in done.stderr
