@@ -13,6 +13,7 @@ and conditional requests are two headers.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -235,8 +236,14 @@ def read_feed(target: str, state: FeedState) -> tuple[FeedRun, list]:
 
 
 def entry_id(entry) -> str:
-    """The entry's guid / Atom id, else its link, else its title."""
-    return entry.get("id") or entry.get("link") or entry.get("title") or ""
+    """The entry's guid / Atom id, else its link, else its title, else a hash of its text (so
+    that entries with none of those neither replace each other nor hide each other's later
+    entries as "already seen")."""
+    found = entry.get("id") or entry.get("link") or entry.get("title")
+    if found:
+        return found
+    text = _longest_content(entry) or entry.get("summary", "")
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def entry_input(entry, feed_title: str, fetch_page: Callable[[str], Fetched]) -> Input:

@@ -15,10 +15,12 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import feedparser
 import pytest
 
 import config
 from archive import open_index
+from indexer.feeds import entry_id
 
 
 def wikinews_articles(count: int) -> list[dict]:
@@ -272,3 +274,15 @@ def test_pages_over_the_size_limit_are_refused(run_indexer, site, tmp_path, monk
     code, _, err = run_indexer("feed", f"{base}/feed.xml", "--data-dir", tmp_path / "data")
     assert code == 1
     assert err.strip() == f"{base}/feed.xml: larger than the limit of 1.95 KB"
+
+
+def test_entries_without_id_link_or_title_stay_apart() -> None:
+    """They all had the id "", so each replaced the one before and later ones were skipped."""
+    feed = feedparser.parse(
+        '<rss version="2.0"><channel><title>Wire</title>'
+        "<item><description>The council voted on the bridge.</description></item>"
+        "<item><description>The port reopened after the storm.</description></item>"
+        "</channel></rss>"
+    )
+    ids = [entry_id(entry) for entry in feed.entries]
+    assert len(set(ids)) == 2 and all(ids)

@@ -24,7 +24,8 @@ def _data_dir(callback=None):
 def _must_hold_an_archive(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     """Commands that read an archive refuse a folder without one, instead of creating an empty
     archive there (a mistyped --data-dir would otherwise answer "0 articles")."""
-    if not (datadir.manifest_path(value).exists() or datadir.index_dir(value).is_dir()):
+    held = (datadir.manifest_path(value), datadir.index_dir(value), datadir.aliases_path(value))
+    if not any(path.exists() for path in held):
         raise click.BadParameter(
             f"no archive in {value} (add articles first: python -m indexer add PATH"
             f" --data-dir {value})",

@@ -16,7 +16,7 @@ import click
 
 from archive import datadir, open_index
 from archive.aliases import KINDS, PERSON, AliasTable, current_names
-from indexer.commands.options import data_dir_option
+from indexer.commands.options import archive_dir_option, data_dir_option
 from indexer.ingest import articles_named
 
 _KIND_OPTION = click.option(
@@ -61,7 +61,7 @@ def list_names(data_dir: Path, kind: str, contains: str | None, as_json: bool) -
 
 
 @people.command()
-@data_dir_option
+@archive_dir_option
 @_KIND_OPTION
 @click.argument("alias")
 @click.argument("into")
@@ -92,7 +92,7 @@ def _rename_indexed(data_dir: Path, table: AliasTable, kind: str, old_names: set
 
 
 @people.command()
-@data_dir_option
+@archive_dir_option
 @_KIND_OPTION
 @click.argument("alias")
 def split(data_dir: Path, kind: str, alias: str) -> None:
