@@ -7,11 +7,10 @@ line on stderr and an exit code, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
-
-import importlib
 
 import click
 
