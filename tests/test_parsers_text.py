@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,14 @@ def test_a_story_on_one_line_ending_in_photo_credits_stays_the_body(corpus_dir):
     for row in one_line:
         article = parse_text(f"{row['title']}\n\n{row['text'].strip()}\n")
         assert article.body[0].startswith(" ".join(row["text"].split()[:5])), row["title"]
+
+
+def test_a_copy_saved_without_an_extension_is_read_by_its_content(seed_path, tmp_path) -> None:
+    """Plain text saved as ``story`` (no extension) reads as text, not as one HTML paragraph;
+    a web page saved the same way still reads as HTML."""
+    html_page = sorted((Path(__file__).parent.parent / "archive" / "samples").glob("*.html"))[0]
+    cases = ((seed_path, tmp_path / "story"), (html_page, tmp_path / "page"))
+    for original, bare in cases:
+        bare.write_bytes(original.read_bytes())
+        assert parse_file(bare) == parse_file(original), original.name
+    assert len(parse_file(tmp_path / "story").captions) == 2

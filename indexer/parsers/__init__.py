@@ -7,6 +7,7 @@ read as text and :class:`archive.errors.NotAnArticle` when it holds no article.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from archive.article import Article
@@ -18,14 +19,26 @@ __all__ = ["parse_bytes", "parse_file", "parse_html", "parse_text"]
 
 _TEXT_SUFFIXES = (".txt", ".text")
 
+# A start tag, a doctype or a comment: what any saved page has near its top and plain text
+# almost never has. Checked in the first bytes only (pages start with markup), NULs dropped so
+# that UTF-16 and UTF-32 pages are seen too.
+_MARKUP = re.compile(rb"<(?:[a-z][a-z0-9]*[\s/>]|!doctype|!--)", re.IGNORECASE)
+_SNIFF_BYTES = 8192
+
+
+def _has_markup(data: bytes) -> bool:
+    return _MARKUP.search(data[:_SNIFF_BYTES].replace(b"\0", b"")) is not None
+
 
 def parse_bytes(data: bytes, *, name: str, url: str | None = None) -> Article:
-    """Parse ``data`` as the file called ``name``: ``.gz`` is unpacked, ``.txt`` is plain text."""
+    """Parse ``data`` as the file called ``name``: ``.gz`` is unpacked, ``.txt`` is plain text,
+    and anything else is HTML unless it has no markup at all (a copy saved without an
+    extension, or as ``.md``), which reads as plain text with its paragraphs kept."""
     lower = name.lower()
     if lower.endswith(".gz") or data.startswith(GZIP_MAGIC):
         data = gunzip(data)
         lower = lower.removesuffix(".gz")
-    if lower.endswith(_TEXT_SUFFIXES):
+    if lower.endswith(_TEXT_SUFFIXES) or not _has_markup(data):
         return parse_text(decode(data), url=url)
     return parse_html(data, url=url)
 
