@@ -402,3 +402,11 @@ def test_a_first_name_spelt_two_ways_is_one_person() -> None:
         "Dan Moore and Don Moore are brothers."
     )
     assert sorted(found.persons) == ["Dan Moore", "Don Moore", "Kristin Wilkins"]
+
+
+def test_a_list_that_a_plural_person_noun_opens_names_persons() -> None:
+    found = entities_of_text(
+        "Greeks worship the ancient gods, such as Zeus, Hera, Poseidon, and Athena. "
+        "Financial players like Fortress and Alden bought papers, as did films such as Alien."
+    )
+    assert sorted(found.persons) == ["Athena", "Hera", "Poseidon", "Zeus"]

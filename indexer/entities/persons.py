@@ -93,6 +93,7 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
     alone |= _honorific_surnames(runs)
     companies = {" ".join(run.texts) for run in runs if _company(run)}
     storms = _storm_names(runs)
+    listed = _listed_persons(runs)
     mentions = []
     for run in runs:
         texts = run.texts
@@ -120,7 +121,9 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
                 mentions.append(Mention(run, tuple(parts + suffix), True))
         elif honorific and parts[0][0].isupper() and parts[0].lower() not in lowercase:
             mentions.append(Mention(run, tuple(parts), False))
-        elif _lone_name(parts[0], run, lowercase):
+        elif (run in listed and _single_name_word(parts[0], run, lowercase)) or _lone_name(
+            parts[0], run, lowercase
+        ):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
 
@@ -210,13 +213,7 @@ def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
     name lists as a speaker ("…, Rebecca said", "said Connolly"), in apposition to a person
     noun ("his wife, Kimberly", "the woman Eva"), or before the government it leads ("the
     Trump administration", "the Monti government")."""
-    if (
-        len(run.texts) != 1
-        or len(word) < 3
-        or word.lower() in lowercase
-        or word in gazetteer()
-        or word in city_names()
-    ):
+    if not _single_name_word(word, run, lowercase):
         return False
     given = word.lower() in first_names()
     family = word.lower() in last_names()
@@ -230,6 +227,52 @@ def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
         return True  # "Rebecca and I put it together"
     quoted = run.after in _SAID or (run.before in _SAID and not run.sentence_start)
     return (quoted and run.before not in _PREPOSITIONS) or _leads_government(word, run, family)
+
+
+# "the ancient gods, such as Zeus, Hera and Athena", "writers including Austen and Twain".
+_LIST_OPENER = regex.compile(r"\b(\p{Ll}+),?\s+(?:such\s+as|including|like|namely)\s+$")
+_LIST_SEPARATOR = regex.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+# Plural nouns of persons that open such lists; "players" and "figures" are left out ("financial
+# players like Fortress", "figures such as GDP").
+_PERSON_GROUPS = word_set(
+    """gods goddesses deities heroes heroines characters saints prophets writers authors poets
+    novelists playwrights philosophers thinkers artists painters sculptors composers singers
+    musicians rappers actors actresses comedians directors politicians leaders presidents
+    dictators kings queens emperors scientists inventors athletes footballers"""
+)
+
+
+def _listed_persons(runs: list[Run]) -> set[Run]:
+    """Runs in a list that a plural person noun opens ("the ancient gods, such as Zeus, Hera,
+    Poseidon and Athena"): every item of it names a person."""
+    out: set[Run] = set()
+    previous: Run | None = None
+    for run in runs:
+        opener = _LIST_OPENER.search(run.preceded_by)
+        if opener is not None and opener.group(1) in _PERSON_GROUPS:
+            out.add(run)
+        elif previous in out:
+            separator = _LIST_SEPARATOR.search(run.preceded_by)
+            if separator is not None and run.start - len(separator.group()) == previous.end:
+                out.add(run)
+        previous = run
+    return out
+
+
+def _single_name_word(word: str, run: Run, lowercase: set[str]) -> bool:
+    """A single word that may be a name: capitalised, not an acronym, a place, a word the text
+    also writes in lower case or one that ends names of organisations."""
+    return (
+        len(run.texts) == 1
+        and len(word) > 2
+        and word[0].isupper()
+        and not word.isupper()
+        and word.lower() not in lowercase
+        and word.lower() not in _NOT_NAME_ENDS
+        and word not in gazetteer()
+        and word not in city_names()
+        and not _CAMEL.search(word)
+    )
 
 
 # Nouns a person's name stands in apposition to ("his wife, Kimberly", "the man Adam").
