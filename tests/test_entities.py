@@ -410,3 +410,11 @@ def test_a_list_that_a_plural_person_noun_opens_names_persons() -> None:
         "Financial players like Fortress and Alden bought papers, as did films such as Alien."
     )
     assert sorted(found.persons) == ["Athena", "Hera", "Poseidon", "Zeus"]
+
+
+def test_an_english_given_name_before_an_east_asian_family_name_of_the_article() -> None:
+    found = entities_of_text(
+        "Leung Kwok-hung and Lee Cheuk-yan ran again. Youngspiration's Baggio Leung and "
+        "DAB's Starry Lee won. Abu Abdul-Rahman met Abu Musab al-Zarqawi."
+    )
+    assert {"Baggio Leung", "Starry Lee", "Abu Musab al-Zarqawi"} <= set(found.persons)

@@ -90,7 +90,7 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         for run in runs
         if len(run.texts) == 1 and (not run.sentence_start or run.after in SPEECH_VERBS)
     }
-    alone |= _honorific_surnames(runs)
+    alone |= _honorific_surnames(runs) | _east_asian_family_names(runs)
     companies = {" ".join(run.texts) for run in runs if _company(run)}
     storms = _storm_names(runs)
     listed = _listed_persons(runs)
@@ -164,6 +164,20 @@ def _honorific_surnames(runs: list[Run]) -> set[str]:
         elif len(run.texts) == 1 and _title_word(run.before) in HONORIFICS:
             out.add(run.texts[0])
     return out
+
+
+def _east_asian_family_names(runs: list[Run]) -> set[str]:
+    """Family names of romanised East Asian names ("Leung" of "Leung Kwok-hung"), which also
+    end names with an English given name ("Baggio Leung", "Starry Lee"); not "Abu" of "Abu
+    Abdul-Rahman", whose second part is capitalised."""
+    return {
+        run.texts[-2]
+        for run in runs
+        if len(run.texts) > 1
+        and _EAST_ASIAN.fullmatch(" ".join(run.texts[-2:]))
+        and run.texts[-1].partition("-")[2][:1].islower()
+        and run.texts[-2].lower() not in PARTICLES
+    }
 
 
 def _family_names_of(parts: list[str], run: Run, titled: bool) -> set[str]:
