@@ -118,20 +118,35 @@ def _facets(
 ) -> tuple[dict[str, list[FacetValue]], int]:
     """Each facet counted under the other facets' selections; dates without the date filter."""
     facets: dict[str, list[FacetValue]] = {}
+    nonzero = _Nonzero()
     for name in FACETS:
         others = [mask for other, mask in selected.items() if other != name]
         column = snap.columns[name]
-        counts = column.counts(_all(base, others))
+        mask = _all(base, others) if others else base
+        counts = column.counts(mask, nonzero(mask))
         keep = tuple(query.include.get(name, ()))
         top = column.top(counts, config.FACET_VALUES_LIMIT, keep)
         facets[name] = [FacetValue(v, c) for v, c in top]
     dates_mask = _all(matched, selected.values())
     for name in ("years", "months"):
         column = snap.columns[name]
-        counts = column.counts(dates_mask)
+        counts = column.counts(dates_mask, nonzero(dates_mask))
         facets[name] = [FacetValue(v, c) for v, c in column.top(counts, len(column.labels))]
-    undated = int(snap.columns["undated"].counts(dates_mask)[0])
+    undated = int(snap.columns["undated"].counts(dates_mask, nonzero(dates_mask))[0])
     return facets, undated
+
+
+class _Nonzero:
+    """``np.flatnonzero`` of the last mask asked for: the facets are mostly counted over one."""
+
+    def __init__(self) -> None:
+        self._mask: np.ndarray | None = None
+        self._docs = np.zeros(0, dtype=np.int64)
+
+    def __call__(self, mask: np.ndarray) -> np.ndarray:
+        if mask is not self._mask:
+            self._mask, self._docs = mask, np.flatnonzero(mask)
+        return self._docs
 
 
 def _sane(query: SearchQuery) -> tuple[SearchQuery, list[str]]:
