@@ -418,3 +418,16 @@ def test_an_english_given_name_before_an_east_asian_family_name_of_the_article()
         "DAB's Starry Lee won. Abu Abdul-Rahman met Abu Musab al-Zarqawi."
     )
     assert {"Baggio Leung", "Starry Lee", "Abu Musab al-Zarqawi"} <= set(found.persons)
+
+
+def test_a_function_word_is_a_surname_only_after_a_first_name_and_a_cue() -> None:
+    found = entities_of_text(
+        "Pro-Beijing district councillor Wilson Or was elected. Wong was defeated by James To. "
+        "Tickets for St. Louis August 30 sold out, and Nathan To the left stood."
+    )
+    assert sorted(found.persons) == ["James To", "Wilson Or"]
+
+
+def test_an_interviewee_is_a_role_before_a_name() -> None:
+    found = entities_of_text("File photo of interviewee R Saravanan.")
+    assert found.persons == ["R Saravanan"]

@@ -30,7 +30,7 @@ EXTRA_TITLES = word_set(
     superintendent boss owner photographer pm vice-president vp head veteran politician
     lawmaker legislator incumbent newcomer athlete player wife husband son daughter brother
     sister mother father partner friend colleague student driver witness victim suspect worker
-    filmmaker presenter footballer cricketer boxer official teammate"""
+    filmmaker presenter footballer cricketer boxer official teammate interviewee"""
 )
 
 # Titles after which a single capitalised word is taken as a surname ("Mr Stoltenberg").

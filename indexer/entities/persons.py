@@ -110,7 +110,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
             parts = parts[:-1]  # "Luke Combs Producer"
         if not parts or len(parts) > _MAX_NAME_WORDS:
             continue
-        if not _plausible(parts, lowercase - _family_names_of(parts, run, titled), titled):
+        family = _family_names_of(parts, run, titled)
+        if not _plausible(parts, lowercase - family, titled, family):
             continue
         if len(parts) > 2 and _EAST_ASIAN.fullmatch(" ".join(parts[-2:])):
             parts = parts[-2:]  # "Pan-democrat Lam Cheuk-ting"
@@ -182,15 +183,17 @@ def _east_asian_family_names(runs: list[Run]) -> set[str]:
 
 def _family_names_of(parts: list[str], run: Run, titled: bool) -> set[str]:
     """A surname that is also an ordinary word ("Mike Brown", "Chuck Close", "Rick Santorum"),
-    after a known first name and on the family name list or beside a title or quotation."""
+    after a known first name and on the family name list or beside a title or quotation; a
+    function word only beside a title or quotation ("councillor Wilson Or", "by James To")."""
+    if len(parts) != 2 or not _known_given_name(parts[0]):
+        return set()
     family = parts[-1].lower()
-    if (
-        len(parts) == 2
-        and _known_given_name(parts[0])
-        and (family in last_names() or titled or _speaker(run))
-    ):
-        return {family}
-    return set()
+    cue = titled or _speaker(run)
+    if family in STOPWORDS:
+        ordinary_given = parts[0].lower() in english_words()
+        dated = run.followed_by[:1].isdigit()  # "St. Louis August 30"
+        return {family} if cue and not (ordinary_given or dated or run.sentence_start) else set()
+    return {family} if family in last_names() or cue else set()
 
 
 def _storm_names(runs: list[Run]) -> set[str]:
@@ -469,13 +472,18 @@ def _name_like(words: list[str]) -> bool:
     )
 
 
-def _plausible(parts: list[str], lowercase: set[str], titled: bool = False) -> bool:
-    """Rejects names of organisations, places, events and runs made of ordinary words."""
+def _plausible(
+    parts: list[str], lowercase: set[str], titled: bool = False, family: set[str] | None = None
+) -> bool:
+    """Rejects names of organisations, places, events and runs made of ordinary words; a
+    ``family`` name after a known first name may be an ordinary word ("Mike Brown") or a
+    function word ("Wilson Or")."""
     places = gazetteer()
     joined = " ".join(parts)
     last = parts[-1].rstrip(".").split("-")[-1]  # "France-Presse"; not "Jae-in"
     head = (last if last[:1].isupper() else parts[-1].rstrip(".")).lower()
-    if head in _NOT_NAME_ENDS or joined in places or joined in city_names():
+    spared = family is not None and head in family and head in STOPWORDS
+    if (head in _NOT_NAME_ENDS and not spared) or joined in places or joined in city_names():
         return False  # "… Airlines", "Agence France-Presse", "Santa Clara"
     if len(parts) > 1 and joined in all_city_names():
         return False  # "Beni Suef", "Ben Tre"
