@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import config  # noqa: E402
 from archive import ArticleIndex  # noqa: E402
+from web.__main__ import DEFAULT_WORKERS  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = config.CORPUS_DIR / "wikinews-tosca" / "wikinews_en_2004_2018.jsonl.gz"
@@ -100,17 +101,30 @@ class Server:
         self.process.terminate()
         sys.exit("The web server did not start listening within 60 s.")
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the server and its worker processes (Linux /proc)."""
+    def pids(self) -> list[int]:
+        """The server's process and its workers (Linux /proc)."""
         pids = [self.process.pid]
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         if children.exists():
             pids += [int(p) for p in children.read_text().split()]
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server and its worker processes."""
         total = 0
-        for pid in pids:
+        for pid in self.pids():
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / os.sysconf("SC_CLK_TCK")
+
+    def memory_mb(self) -> float:
+        """The server's memory, pages shared between its processes counted once (sum of PSS)."""
+        total = 0
+        for pid in self.pids():
+            rollup = Path(f"/proc/{pid}/smaps_rollup")
+            if rollup.exists():
+                total += int(re.search(r"^Pss:\s+(\d+)", rollup.read_text(), re.M).group(1))
+        return total / 1024
 
     def __enter__(self) -> Server:
         return self
@@ -196,7 +210,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/morgue-bench"))
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument(
+        "--workers", type=int, default=DEFAULT_WORKERS, help="server processes [%(default)s]"
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="per scenario, at most")
     parser.add_argument("--requests", type=int, default=1000, help="per scenario, at most")
     args = parser.parse_args()
@@ -228,6 +244,7 @@ def main() -> None:
         unseen = [(f"/feeds/search.xml?{urlencode({'q': t})}", {}) for t in texts[-300:]]
         first = measured(server, unseen, args.clients, args.seconds, 200)
         conn.close()
+        memory = server.memory_mb()
 
     load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
@@ -242,6 +259,9 @@ def main() -> None:
     print(row("search page, all facets", *search, 150))
     print(row("feed, conditional GET (304)", *conditional, 50))
     print(row("feed, first request of a search (200)", *first))
+    print(
+        f"Server memory after the run: {memory:,.0f} MB (PSS of its {args.workers + 1} processes)"
+    )
     unexpected = sorted({*search[2], *conditional[2], *first[2]})
     if unexpected:
         print(f"Unexpected statuses: {unexpected} (0 = no answer); server log: {server.log}")

