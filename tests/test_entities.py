@@ -431,3 +431,11 @@ def test_a_function_word_is_a_surname_only_after_a_first_name_and_a_cue() -> Non
 def test_an_interviewee_is_a_role_before_a_name() -> None:
     found = entities_of_text("File photo of interviewee R Saravanan.")
     assert found.persons == ["R Saravanan"]
+
+
+def test_a_name_right_after_the_noun_of_a_body_is_no_person() -> None:
+    found = entities_of_text(
+        "Members of the localist group Civic Passion marched. New People Party's Michael Tien "
+        "won, and the religious schools Santo Spirito and Immacolata must pay."
+    )
+    assert found.persons == ["Michael Tien"]

@@ -142,6 +142,12 @@ _COMPANY_NOUNS = word_set(
     """company companies firm operator carrier subsidiary conglomerate startup start-up
     consortium insurer lender brand chain"""
 )
+# Other bodies, named right after the noun in lower case ("the localist group Civic Passion",
+# "the religious schools Santo Spirito"); not "New People Party's Michael Tien".
+_BODY_NOUNS = word_set(
+    """group groups party parties movement band charity school schools church churches
+    hospital club association organisation organization"""
+)
 _COMPANY_APPOSITION = regex.compile(
     r",\s+(?:a|an|the)\s+(?:[\p{L}-]+\s+){0,3}?(\p{Ll}[\p{L}-]*)(?=\s+(?:of|owned|based|that|"
     r"which|in|with|whose|founded|run|controlled)\b|[,.;])"
@@ -149,8 +155,10 @@ _COMPANY_APPOSITION = regex.compile(
 
 
 def _company(run: Run) -> bool:
-    """A name beside a business noun: after "operator," or followed by ", a company …"."""
-    if run.before in _COMPANY_NOUNS and _title_word(run.texts[0]) not in title_words():
+    """A name beside a business noun: after "operator," or followed by ", a company …", or
+    right after the noun of another body ("the group Civic Passion")."""
+    named = run.before in _COMPANY_NOUNS or (run.lower_before and run.before in _BODY_NOUNS)
+    if named and _title_word(run.texts[0]) not in title_words():
         return True  # but "company CEO Andy Vesey"
     apposition = _COMPANY_APPOSITION.match(run.followed_by)
     return apposition is not None and apposition.group(1) in _COMPANY_NOUNS
