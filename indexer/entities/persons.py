@@ -256,6 +256,7 @@ def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
 
 # "the ancient gods, such as Zeus, Hera and Athena", "writers including Austen and Twain".
 _LIST_OPENER = regex.compile(r"\b(\p{Ll}+),?\s+(?:such\s+as|including|like|namely)\s+$")
+_LIST_WORDS = word_set("as including like namely")
 _LIST_SEPARATOR = regex.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 # Plural nouns of persons that open such lists; "players" and "figures" are left out ("financial
 # players like Fortress", "figures such as GDP").
@@ -273,8 +274,8 @@ def _listed_persons(runs: list[Run]) -> set[Run]:
     out: set[Run] = set()
     previous: Run | None = None
     for run in runs:
-        opener = _LIST_OPENER.search(run.preceded_by)
-        if opener is not None and opener.group(1) in _PERSON_GROUPS:
+        opener = run.before in _LIST_WORDS and _LIST_OPENER.search(run.preceded_by)
+        if opener and opener.group(1) in _PERSON_GROUPS:
             out.add(run)
         elif previous in out:
             separator = _LIST_SEPARATOR.search(run.preceded_by)
