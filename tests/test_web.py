@@ -22,7 +22,9 @@ from webdata import PORT_STRIKE_ID, SCRIPT_TITLE
 
 import config
 from archive import SearchQuery, open_index, search
+from archive.results import FacetValue, Results
 from web.context import search_url
+from web.facets import SHOWN, sidebar
 from web.templating import article_url
 
 pytest_plugins = ["web_fixtures"]
@@ -110,6 +112,27 @@ def test_exclusion_removes_a_country(client) -> None:
     # The excluded value's own link admits it again.
     assert total(tree(client.get(value["href"]))) == 3
     assert parse_qs(urlsplit(germany["not"].get("href")).query)["not_country"] == ["DE"]
+
+
+def test_show_more_is_a_link_that_lists_the_facet(app, client) -> None:
+    # Fifteen persons: SHOWN are listed, the others behind a "show more" link.
+    persons = [FacetValue(f"Person {i:02d}", 30 - i) for i in range(15)]
+    query = SearchQuery(text="port", include={"persons": ("Person 12",)})
+    results = Results(query, 30, [], {"persons": persons})
+    with app.test_request_context():
+        collapsed = sidebar(results, search_url, {}).facets[0]
+        assert [v.label for v in collapsed.shown][:2] == ["Person 12", "Person 00"]
+        assert len(collapsed.shown) == SHOWN and collapsed.more_count == 15 - SHOWN
+        assert collapsed.fewer_url is None
+        link = urlsplit(collapsed.more_url)
+        assert parse_qs(link.query)["more"] == ["person"] and link.fragment == "facet-persons"
+        expanded = sidebar(results, search_url, {}, ("person",)).facets[0]
+        assert len(expanded.shown) == 15 and expanded.more_url is None
+        assert "more=" not in expanded.fewer_url
+    # Through the app: the parameter is accepted; no link when every value is listed.
+    page = tree(client.get("/search?q=port&more=person"))
+    assert "Jan Bakker" in facet_values(page, "persons")
+    assert not page.cssselect("#facet-persons .more a")
 
 
 def test_date_chart_drills_down_from_years_to_months(client) -> None:

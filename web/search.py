@@ -10,7 +10,7 @@ from archive.results import SORTS, Hit, Results, SearchQuery
 from web import params
 from web.context import get_index, request_search, search_url
 from web.datechart import date_chart
-from web.facets import FILTER_PREFIX, ToggleUrls, sidebar
+from web.facets import FILTER_PREFIX, MORE_PARAM, ToggleUrls, sidebar
 from web.names import value_label
 
 bp = Blueprint("search", __name__)
@@ -127,7 +127,7 @@ def search():
         query=query,
         results=results,
         hits=hit_views(results),
-        sidebar=sidebar(results, _url, filters),
+        sidebar=sidebar(results, _url, filters, tuple(request.args.getlist(MORE_PARAM))),
         chart=date_chart(results, _url),
         pages=page_links(results),
         last_page=last_page(results),

@@ -5,13 +5,11 @@ document.querySelectorAll("[data-facet]").forEach(function (facet) {
   var input = facet.querySelector("[data-facet-filter]");
   if (!input) return;
   var items = Array.prototype.slice.call(facet.querySelectorAll(".fv"));
-  var more = facet.querySelector("details.more");
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   input.addEventListener("input", function () {
     var wanted = fold(input.value.trim());
-    if (more && wanted) more.open = true;
     items.forEach(function (item) {
       var label = item.querySelector(".fv-label");
       item.hidden = wanted !== "" && fold(label ? label.textContent : "").indexOf(wanted) < 0;
