@@ -50,6 +50,9 @@ MAX_INPUT_BYTES = _env_int("MAX_INPUT_BYTES", 25 * 1024 * 1024)
 # 15 ms per article at 200, 12 at 500, 10 at 1000, measured on 2,172 articles).
 INGEST_WORKERS = _env_int("INGEST_WORKERS", 0)
 INGEST_BATCH_SIZE = _env_int("INGEST_BATCH_SIZE", 500)
+# A smaller batch, from this many articles, is committed at once when the index writer is idle,
+# so that writing overlaps parsing instead of waiting for a full batch.
+INGEST_MIN_BATCH = _env_int("INGEST_MIN_BATCH", 50)
 # A page whose parsing takes longer than this is refused (pages built to be slow exist).
 PARSE_TIME_LIMIT_SECONDS = _env_float("PARSE_TIME_LIMIT_SECONDS", 20.0)
 
@@ -72,6 +75,8 @@ MAX_FACET_SELECTIONS = _env_int("MAX_FACET_SELECTIONS", 50)
 POSTINGS_CACHE_MB = _env_int("POSTINGS_CACHE_MB", 128)
 # How long a writer waits for another process's writer to finish before giving up.
 INDEX_LOCK_TIMEOUT_SECONDS = _env_float("INDEX_LOCK_TIMEOUT_SECONDS", 600.0)
+# A commit of at least this many articles has half of them written by a second process (0: never).
+INDEX_HELPER_MIN_BATCH = _env_int("INDEX_HELPER_MIN_BATCH", 200)
 
 # Web server.
 HOST = _env("HOST", "127.0.0.1")

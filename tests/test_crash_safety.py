@@ -31,7 +31,8 @@ from bench.crash import (
 PAGES = 150
 BATCH = 25  # several commits per run, so that kills land between and inside them
 SEED = 6
-ENV = {"MORGUE_INGEST_BATCH_SIZE": str(BATCH)}
+# Every commit shares its writing with a helper process, as the big commits of real runs do.
+ENV = {"MORGUE_INGEST_BATCH_SIZE": str(BATCH), "MORGUE_INDEX_HELPER_MIN_BATCH": "2"}
 
 
 @pytest.fixture(scope="module")

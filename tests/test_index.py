@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import config
 from archive import Article, ArticleIndex, Caption, SearchQuery, open_index, search
 from archive.errors import NotFound
 from archive.index.schema import normalise
@@ -85,6 +86,30 @@ def test_re_adding_the_same_id_replaces_it(index: ArticleIndex, corpus_dir: Path
     index.upsert([replace(changed, title="First"), replace(changed, title="Second")])
     assert index.count() == 10
     assert index.get(changed.id).title == "Second"
+
+
+def test_a_commit_shared_with_a_helper_process_matches_one_written_alone(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = wikinews(corpus_dir, 120)
+    alone, shared = ArticleIndex(tmp_path / "alone"), ArticleIndex(tmp_path / "shared")
+    monkeypatch.setattr(config, "INDEX_HELPER_MIN_BATCH", 0)
+    alone.upsert(articles)
+    alone.upsert(articles[40:80])
+    monkeypatch.setattr(config, "INDEX_HELPER_MIN_BATCH", 2)
+    shared.upsert(articles)
+    shared.upsert(articles[40:80])  # replaces articles the helper wrote and the writer wrote
+    assert multiprocessing.active_children() == []
+    assert shared.count() == alone.count() == 120
+    assert shared.ids() == {a.id for a in articles}
+    assert shared.stats()["segments"] == 4
+    assert alone.stats()["segments"] == 2
+    for text in ("election", "police said", '"prime minister"', "title:fire", ""):
+        mine, theirs = shared.search(SearchQuery(text=text)), alone.search(SearchQuery(text=text))
+        assert mine.total == theirs.total > 0
+        assert [(h.id, h.score) for h in mine.hits] == [(h.id, h.score) for h in theirs.hits]
+        assert mine.facets == theirs.facets
+    assert shared.get(articles[50].id) == articles[50]
 
 
 def test_remove_and_clear(index: ArticleIndex, corpus_dir: Path) -> None:

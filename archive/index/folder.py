@@ -15,10 +15,12 @@ import config
 from archive import dedup
 from archive.article import Article
 from archive.errors import MorgueError
+from archive.index.helper import SegmentHelper
 from archive.index.postings import PostingCache
 from archive.index.schema import build_schema, document, stored_article
-from archive.index.segments import LENGTH_OF_CODE, SegmentArrays, length_codes
+from archive.index.segments import SegmentArrays
 from archive.index.snapshot import Snapshot
+from archive.index.writer import Writer, helper_writer
 from archive.results import Hit, Results, SearchQuery
 from archive.search import run_search
 
@@ -57,10 +59,10 @@ class ArticleIndex:
 
     # Writing
 
-    def _writer(self) -> writing.SegmentWriter:
+    def _writer(self) -> Writer:
         """A writer; waits for another process's writer instead of failing."""
         try:
-            return _Writer(
+            return Writer(
                 self._ix, timeout=config.INDEX_LOCK_TIMEOUT_SECONDS, delay=0.2, limitmb=128
             )
         except index.LockError:
@@ -74,7 +76,7 @@ class ArticleIndex:
         return dedup.CopyFinder(self.index_dir / "copies.sqlite")
 
     @contextmanager
-    def _writing(self) -> Iterator[tuple[writing.SegmentWriter, dedup.CopyFinder]]:
+    def _writing(self) -> Iterator[tuple[Writer, dedup.CopyFinder]]:
         """A writer and the copies table, both committed by the caller's block or both undone
         (and the index's write lock released) when it fails."""
         writer = self._writer()
@@ -93,10 +95,26 @@ class ArticleIndex:
         if not latest:
             return
         with self._writing() as (writer, copies):
-            for article in latest.values():
-                story = copies.link(article.id, dedup.signature(article.body))
-                writer.update_document(**document(article, story))
-            writer.commit()
+            docs = [
+                document(article, copies.link(article.id, dedup.signature(article.body)))
+                for article in latest.values()
+            ]
+            shared = len(docs) // 2 if 0 < config.INDEX_HELPER_MIN_BATCH <= len(docs) else 0
+            helper = (
+                SegmentHelper(self._ix, docs[:shared], helper_writer, writer.writelock)
+                if shared
+                else None
+            )
+            try:
+                for doc in docs:  # the replaced versions, wherever they are
+                    writer.delete_by_term("id", doc["id"])
+                for doc in docs[shared:]:
+                    writer.add_document(**doc)
+                writer.commit_with(helper)
+            except BaseException:
+                if helper:
+                    helper.cancel()
+                raise
 
     def remove(self, article_id: str) -> bool:
         with self._writing() as (writer, copies):
@@ -172,40 +190,6 @@ class ArticleIndex:
                 if snap is not None:
                     snap.close()
             self._snapshot = self._retired = None
-
-
-class _Writer(writing.SegmentWriter):
-    """Whoosh's segment writer, reading field lengths in bulk while it writes postings.
-
-    For every posting Whoosh looks up its document's field length (for the term's length bounds)
-    through a column reader, one file read per posting: a tenth of the indexing time. Here each
-    field's lengths are read once per segment; the values written are the same.
-    """
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        lengths = _FieldLengths(self.per_document_reader())
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        lengths.close()
-
-
-class _FieldLengths:
-    """The per-document field lengths of a new segment, each field's read in one piece."""
-
-    def __init__(self, perdoc) -> None:
-        self._perdoc = perdoc
-        self._codes: dict[str, bytes] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str) -> int:
-        codes = self._codes.get(fieldname)
-        if codes is None:
-            codes = self._codes[fieldname] = length_codes(self._perdoc, f"_{fieldname}_len")
-        code = codes[docnum] if docnum < len(codes) else 0
-        return LENGTH_OF_CODE[code]  # 0 for none: the postings writer skips false lengths
-
-    def close(self) -> None:
-        self._perdoc.close()
 
 
 def _reopener(ix: index.FileIndex, searcher: Searcher):
