@@ -439,3 +439,22 @@ def test_a_name_right_after_the_noun_of_a_body_is_no_person() -> None:
         "won, and the religious schools Santo Spirito and Immacolata must pay."
     )
     assert found.persons == ["Michael Tien"]
+
+
+@pytest.mark.parametrize("page", ["57b4dafd18cfd0531b69f81e87158648227c673e", "ba07d1e64775f4"])
+def test_a_german_page_marked_english_gives_no_entities(corpus_dir: Path, page: str) -> None:
+    folder = corpus_dir / "article-extraction-benchmark" / "html"
+    article = parse_file(next(folder.glob(f"{page}*.html*")))
+    assert article.language.startswith("en")
+    found = extract_entities(article)
+    assert (found.persons, found.countries, found.organizations) == ([], [], [])
+
+
+def test_english_with_foreign_names_and_quotes_is_still_read() -> None:
+    text = (
+        "The minister of the interior, Bruno Le Maire, said that the plan was one of many. "
+        'He quoted the motto "Liberté, égalité, fraternité" and the song "Que será, será" '
+        "to the members of the party, who were in Paris for the vote and for the talks. "
+    ) * 3
+    article = Article(id="x", title="Talks", body=[text])
+    assert "Bruno Le Maire" in extract_entities(article).persons

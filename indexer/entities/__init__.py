@@ -11,6 +11,7 @@ import dataclasses
 
 from archive.article import Article
 from indexer.entities.countries import find_countries
+from indexer.entities.language import written_in_english
 from indexer.entities.organizations import find_organizations
 from indexer.entities.persons import find_mentions, resolve_persons
 from indexer.entities.runs import capitalised_runs, lowercase_words, words
@@ -46,15 +47,17 @@ def _title_case(title: str) -> bool:
 def extract_entities(article: Article) -> Article:
     """A copy of ``article`` with persons, countries and organisations filled in.
 
-    The rules know English only; an article in another language gets empty lists rather than
-    its capitalised nouns. A headline in Title Case is left out: every word is capitalised
-    there, so capitals say nothing about names ("Royal Self-Indicting Arrogance"), and what it
-    names the body repeats. The article's own authors are left out of its persons, as
-    photographers are: a byline names who wrote, not whom it is about.
+    The rules know English only; an article in another language (declared, or told by its
+    function words) gets empty lists rather than its capitalised nouns. A headline in Title
+    Case is left out: every word is capitalised there, so capitals say nothing about names
+    ("Royal Self-Indicting Arrogance"), and what it names the body repeats. The article's own
+    authors are left out of its persons, as photographers are: a byline names who wrote, not
+    whom it is about.
     """
-    if article.language and not article.language.lower().startswith("en"):
-        return dataclasses.replace(article, persons=[], countries=[], organizations=[])
     text = article.text
+    declared_other = article.language and not article.language.lower().startswith("en")
+    if declared_other or not written_in_english(text):
+        return dataclasses.replace(article, persons=[], countries=[], organizations=[])
     if article.title and _title_case(article.title):
         text = text[len(article.title) :]
     found = entities_of_text(text)
