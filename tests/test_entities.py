@@ -458,3 +458,11 @@ def test_english_with_foreign_names_and_quotes_is_still_read() -> None:
     ) * 3
     article = Article(id="x", title="Talks", body=[text])
     assert "Bruno Le Maire" in extract_entities(article).persons
+
+
+def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
+    found = entities_of_text(
+        "Lawrence Lessig spoke first. Later Larry Lessig, the professor, said so again. "
+        "Dan Moore and Don Moore are brothers."
+    )
+    assert sorted(found.persons) == ["Dan Moore", "Don Moore", "Lawrence Lessig"]

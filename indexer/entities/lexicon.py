@@ -15,6 +15,7 @@ from functools import cache
 import faker.providers.person
 from faker.providers.lorem.en_US import Provider as EnglishLorem
 from nameparser.config import titles as nameparser_titles
+from nicknames import NickNamer
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -159,6 +160,19 @@ def english_words() -> frozenset[str]:
         ("first_names", "first_names_male", "first_names_female"), locale_prefix="en_"
     )
     return frozenset(word.lower() for word in EnglishLorem.word_list) - english_names
+
+
+def nickname_of(name: str, other: str) -> bool:
+    """One first name is a nickname of the other ("Larry" of "Lawrence", "Bill" of "William"),
+    by the hand-made English list of the nicknames package; case is ignored."""
+    first, second = name.lower(), other.lower()
+    nicknames = _nicknamer()
+    return second in nicknames.nicknames_of(first) or first in nicknames.nicknames_of(second)
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
 
 
 @cache

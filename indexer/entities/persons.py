@@ -41,6 +41,7 @@ from indexer.entities.lexicon import (
     english_words,
     first_names,
     last_names,
+    nickname_of,
     title_words,
     word_set,
 )
@@ -638,8 +639,9 @@ def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None
 
 
 def _same_first_name(first: str, other: str) -> bool:
-    """Equal, or spelt with one vowel changed ("Kristin" and "Kristen" Wilkins in one story)."""
-    if first == other:
+    """Equal, a nickname of the other ("Larry" and "Lawrence" Lessig), or spelt with one vowel
+    changed ("Kristin" and "Kristen" Wilkins in one story)."""
+    if first == other or nickname_of(first, other):
         return True
     if len(first) != len(other) or len(first) < 5:
         return False
