@@ -466,3 +466,12 @@ def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
         "Dan Moore and Don Moore are brothers."
     )
     assert sorted(found.persons) == ["Dan Moore", "Don Moore", "Lawrence Lessig"]
+
+
+def test_brothers_and_songwriters_end_no_person() -> None:
+    found = entities_of_text(
+        "The label Warner Bros signed the Jonas Brothers, and Lehman Brothers failed. "
+        "Blake Shelton Songwriters: Ross Copperman."
+    )
+    assert "Blake Shelton" in found.persons
+    assert not any(n.endswith(("Bros", "Brothers", "Songwriters")) for n in found.persons)

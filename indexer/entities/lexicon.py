@@ -31,7 +31,7 @@ EXTRA_TITLES = word_set(
     superintendent boss owner photographer pm vice-president vp head veteran politician
     lawmaker legislator incumbent newcomer athlete player wife husband son daughter brother
     sister mother father partner friend colleague student driver witness victim suspect worker
-    filmmaker presenter footballer cricketer boxer official teammate interviewee"""
+    filmmaker presenter footballer cricketer boxer official teammate interviewee songwriter"""
 )
 
 # Titles after which a single capitalised word is taken as a surname ("Mr Stoltenberg").
@@ -77,7 +77,7 @@ ORG_HEADS = word_set(
     brotherhood register registry equities music
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co
-    administration cross"""
+    administration cross bros brothers"""
 )
 
 # Weather systems are named like persons ("Cyclone Phailin", "Storm Ciara"); "Storm" is also a
