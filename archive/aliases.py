@@ -19,7 +19,9 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import unicodedata
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from archive.article import Article
@@ -56,6 +58,7 @@ class Entry:
     mentions: int
 
 
+@lru_cache(maxsize=65_536)  # names recur: every name of a group is folded at every mention
 def fold(name: str) -> str:
     """Lower case without accents, dots, hyphens or extra spaces: "al-Assad" → "al assad"."""
     bare = unicodedata.normalize("NFKD", name)
@@ -105,10 +108,15 @@ class AliasTable:
         """The canonical form of an organisation's name, recording it as seen once more."""
         return self._canonical(ORG, name)
 
+    def recording(self) -> AbstractContextManager:
+        """One transaction for the names of many articles: each transaction ends with a disk
+        sync, and one per article was most of the time an ``add`` spent on names."""
+        return write_transaction(self._conn)
+
     def canonical_names(self, kind: str, names: list[str]) -> list[str]:
         """Canonical forms of several names in one transaction, duplicates dropped."""
         out: list[str] = []
-        with write_transaction(self._conn):
+        with nullcontext() if self._conn.in_transaction else write_transaction(self._conn):
             for name in names:
                 canonical = self._record(kind, " ".join(name.split()))
                 if canonical not in out:

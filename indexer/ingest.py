@@ -236,12 +236,17 @@ class _Committer:
         self.data_dir, self.index, self.on_outcome = data_dir, index, on_outcome
         self.error: BaseException | None = None
         self.queue: queue.Queue[list | None] = queue.Queue(maxsize=1)
+        self.busy = False  # committing a batch
         self.thread = threading.Thread(target=self._run, name="index-committer", daemon=True)
         self.thread.start()
 
     def submit(self, batch: list[tuple[Input, _Prepared]]) -> None:
         self._raise_error()
         self.queue.put(batch)
+
+    def idle(self) -> bool:
+        """Nothing to commit: a batch handed over now is started at once."""
+        return not self.busy and self.queue.empty()
 
     def close(self) -> None:
         """Wait for the batches handed over so far to be committed."""
@@ -264,10 +269,13 @@ class _Committer:
                 known_ids = store.indexed_article_ids()
                 while (batch := self.queue.get()) is not None:
                     if self.error is None:  # after a failure, only drain: the caller never blocks
+                        self.busy = True
                         try:
                             self._commit(batch, store, aliases, known_ids)
                         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
                             self.error = exc
+                        finally:
+                            self.busy = False
                 drained = True
         except BaseException as exc:  # noqa: BLE001 - opening (a damaged database file) or closing
             self.error = self.error or exc
@@ -277,9 +285,10 @@ class _Committer:
     def _commit(self, batch, store: OriginalStore, aliases: AliasTable, known_ids: set) -> None:
         """Manifest rows pending, one index commit, rows indexed, then the outcomes."""
         latest: dict[str, Article] = {}
-        for _, prepared in batch:  # the same article twice in one batch: the later one wins
-            latest.pop(prepared.article.id, None)
-            latest[prepared.article.id] = canonicalize(prepared.article, aliases)
+        with aliases.recording():
+            for _, prepared in batch:  # the same article twice in one batch: the later one wins
+                latest.pop(prepared.article.id, None)
+                latest[prepared.article.id] = canonicalize(prepared.article, aliases)
         renamed = aliases.take_renamed()
         if any(renamed.values()):
             for article in articles_named(self.index, renamed):
@@ -317,12 +326,18 @@ def articles_named(index: ArticleIndex, names: dict[str, set[str]]) -> Iterator[
 
 class _Batcher:
     """Sorts the workers' answers: failures and skips are reported at once, articles are
-    gathered into batches for the committer."""
+    gathered into batches for the committer: a full batch, or a smaller one (from
+    ``min_size``) when the committer is idle, so that it writes while the workers parse."""
 
     def __init__(
-        self, committer: _Committer, batch_size: int, on_outcome: Callable[[Outcome], None]
+        self,
+        committer: _Committer,
+        batch_size: int,
+        min_size: int,
+        on_outcome: Callable[[Outcome], None],
     ) -> None:
         self.committer, self.batch_size, self.on_outcome = committer, batch_size, on_outcome
+        self.min_size = min(min_size, batch_size)
         self.batch: list[tuple[Input, _Prepared]] = []
         self.done: set[tuple[str, str]] = set()  # (digest, overrides) handled in this run
 
@@ -336,7 +351,8 @@ class _Batcher:
             return
         self.done.add(key)
         self.batch.append((item, prepared))
-        if len(self.batch) >= self.batch_size:
+        size = len(self.batch)
+        if size >= self.batch_size or (size >= self.min_size and self.committer.idle()):
             self.flush()
 
     def flush(self) -> None:
@@ -391,7 +407,8 @@ def ingest(
     workers = workers or config.INGEST_WORKERS or os.cpu_count() or 1
     pool = _start_pool(data_dir, skip, workers)
     committer = _Committer(data_dir, index, count)
-    batcher = _Batcher(committer, batch_size or config.INGEST_BATCH_SIZE, count)
+    batch_size = batch_size or config.INGEST_BATCH_SIZE
+    batcher = _Batcher(committer, batch_size, config.INGEST_MIN_BATCH or batch_size, count)
     try:
         for item, answer in _prepared_in_order(inputs, pool, workers):
             batcher.take(item, answer)
