@@ -390,3 +390,28 @@ def test_no_query_text_ever_fails(archive_index) -> None:
         assert results.total >= 0
     long = index.search(SearchQuery(text="iraq " * 200))
     assert long.notice and "first" in long.notice
+
+
+def test_segments_with_deleted_documents(tmp_path: Path, corpus_dir: Path) -> None:
+    """A segment with deletions (which Whoosh reads through a filter, posting by posting) gives
+    the same postings read in blocks, and its deleted documents are never found."""
+    articles = wikinews(corpus_dir, 60)
+    index = ArticleIndex(tmp_path / "index")
+    index.upsert(articles)
+    for article in articles[:10]:
+        index.remove(article.id)
+    snap = index.snapshot()
+    (segment,) = snap._leaves()
+    assert segment.has_deletions()
+    words = {w.lower() for a in articles for w in re.findall(r"[A-Za-z]{4,}", a.title)}
+    checked = 0
+    for word in sorted(words):
+        if ("title", word) in segment:
+            filtered = segment.postings("title", word)
+            assert hasattr(filtered, "child")  # Whoosh's filter of the deleted documents
+            assert snap.term_docs("title", word)[0].tolist() == list(filtered.all_ids())
+            checked += 1
+    assert checked > 50
+    for article in (articles[0], articles[30]):
+        found = index.search(SearchQuery(text=f'"{article.title}"', per_page=100)).hits
+        assert (article.id in {hit.id for hit in found}) == (article is articles[30])

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 
 import config
 from archive.article import Article
@@ -19,6 +21,7 @@ from archive.index.matching import MAX_EXPANSIONS, NEAR_PREFIX, Matcher
 from archive.index.postings import (
     NO_POSTINGS,
     PostingCache,
+    Postings,
     block_ids_and_values,
     positions_decoder,
     read_postings,
@@ -196,9 +199,7 @@ class Snapshot:
         for (_, offset, key), leaf in zip(self.parts, self._leaves(), strict=True):
             found = self.postings.get((key, name, term))
             if found is None:
-                found = NO_POSTINGS
-                if (name, term) in leaf:
-                    found = read_postings(leaf.postings(name, term))
+                found = self._segment_postings(leaf, offset, name, term)
                 self.postings.put((key, name, term), found)
             if len(found[0]):
                 ids.append(found[0] + offset)
@@ -206,6 +207,23 @@ class Snapshot:
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def _segment_postings(self, leaf, offset: int, name: str, term: str) -> Postings:
+        """One segment's postings of a term, without its deleted documents (looked up once).
+
+        Whoosh hands out a segment with deletions wrapped in a filter that walks its postings
+        one at a time in Python; its blocks are decoded whole here and the deleted documents
+        dropped afterwards, the same postings in a fraction of the time.
+        """
+        try:
+            matcher = leaf.postings(name, term)
+        except TermNotFound:
+            return NO_POSTINGS
+        if not isinstance(matcher, FilterMatcher):
+            return read_postings(matcher)
+        ids, weights = read_postings(matcher.child)
+        keep = self.live[ids + offset]
+        return ids[keep], weights[keep]
 
     def positions(self, name: str, term: str, docs: np.ndarray) -> dict[int, list[int]]:
         """Word positions of one term in the given (sorted, global) documents."""
@@ -215,6 +233,8 @@ class Snapshot:
             if not len(local) or (name, term) not in leaf:
                 continue
             matcher = leaf.postings(name, term)
+            if isinstance(matcher, FilterMatcher):  # deletions: the documents asked are live
+                matcher = matcher.child
             if not isinstance(matcher, W3LeafMatcher):
                 wanted = set(local.tolist())
                 while matcher.is_active():
