@@ -4,14 +4,12 @@ The entity rules read English capitalisation; German capitalises every noun ("S�
 "Vereinbaren Sie") and other languages start names with their own articles ("En México"). Pages
 do not always declare their language, or declare it wrongly (a German page marked "en"), so the
 text itself is asked: the commonest short words of English against those of the languages the
-archive's pages were seen in, counted over the whole text.
+archive's pages were seen in, counted over the text's opening.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-
-import regex
 
 from indexer.entities.lexicon import word_set
 
@@ -27,14 +25,15 @@ _OTHER = word_set(
     não uma com os dos
     het een niet zijn voor van"""
 )
-_WORD = regex.compile(r"\p{L}+")
 # Below this many function words a text says too little to be judged (a caption, a headline).
 _MIN_FUNCTION_WORDS = 20
+# Its opening tells a text's language as well as the whole does, at a fraction of the cost.
+_SAMPLE_CHARS = 5000
 
 
 def written_in_english(text: str) -> bool:
     """False only when another language's function words outnumber English ones."""
-    counts = Counter(word.lower() for word in _WORD.findall(text))
+    counts = Counter(text[:_SAMPLE_CHARS].lower().split())
     english = sum(counts[word] for word in _ENGLISH)
     other = sum(counts[word] for word in _OTHER)
     return english + other < _MIN_FUNCTION_WORDS or english >= other
