@@ -53,20 +53,26 @@ def score_persons(predicted: list[str], gold_entities: list[dict]) -> tuple[int,
     matched: set[int] = set()
     tp = fp = 0
     for name in predicted:
-        hit = next(
-            (
-                i
-                for i, entity in enumerate(gold_entities)
-                if person_matches(name, [entity["name"], *entity["aliases"]])
-            ),
-            None,
-        )
+        hits = [
+            i
+            for i, entity in enumerate(gold_entities)
+            if person_matches(name, [entity["name"], *entity["aliases"]])
+        ]
+        # A prediction that fits several gold persons takes the one it names in full, else one
+        # not yet matched: "George W. Bush" also fits "George H. W. Bush" by the surname rule.
+        free = [i for i in hits if i not in matched]
+        exact = [i for i in free if _names_exactly(name, gold_entities[i])]
+        hit = (exact or free or hits or [None])[0]
         if hit is None or hit in matched:
             fp += 1
         else:
             matched.add(hit)
             tp += 1
     return tp, fp, len(gold_entities) - len(matched)
+
+
+def _names_exactly(predicted: str, entity: dict) -> bool:
+    return any(fold(predicted) == fold(alias) for alias in [entity["name"], *entity["aliases"]])
 
 
 def score_countries(predicted: list[str], gold: list[str]) -> tuple[int, int, int]:
