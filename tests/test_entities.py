@@ -475,3 +475,24 @@ def test_brothers_and_songwriters_end_no_person() -> None:
     )
     assert "Blake Shelton" in found.persons
     assert not any(n.endswith(("Bros", "Brothers", "Songwriters")) for n in found.persons)
+
+
+def test_namesakes_told_apart_by_middle_initials_stay_two() -> None:
+    found = entities_of_text(
+        "Reagan in 80, [George H. W.] Bush in 88, [George W.] Bush in 2000. "
+        "George W Bush spoke. Roy O. Disney and Roy E. Disney ran the studio with Roy Disney."
+    )
+    bushes = sorted(name for name in found.persons if name.endswith("Bush"))
+    disneys = sorted(name for name in found.persons if name.endswith("Disney"))
+    assert bushes == ["George H. W. Bush", "George W. Bush"]
+    assert disneys == ["Roy E. Disney", "Roy O. Disney"]
+
+
+def test_a_prediction_fitting_two_gold_persons_takes_the_one_it_names() -> None:
+    gold = [
+        {"name": "George H. W. Bush", "aliases": ["George H. W. Bush"]},
+        {"name": "George W. Bush", "aliases": ["George W. Bush"]},
+    ]
+    assert score_persons(["George W. Bush", "George H. W. Bush"], gold) == (2, 0, 0)
+    assert score_persons(["Bush", "George Bush"], gold) == (2, 0, 0)
+    assert score_persons(["George W. Bush", "George W. Bush"], gold[1:]) == (1, 1, 0)

@@ -626,6 +626,8 @@ def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None
         other_words = _words(other)
         shorter, longer = sorted((words, other_words), key=len)
         if words[-1] == other_words[-1] and _same_first_name(words[0], other_words[0]):
+            if _namesakes(words, other_words):
+                continue
             keep_longer = True
         elif len(shorter) > 1 and longer[-len(shorter) :] == shorter:
             keep_longer = longer[0].lower() in first_names()
@@ -636,6 +638,17 @@ def _add_name(names: dict[str, tuple[str, ...]], parts: tuple[str, ...]) -> None
             names[" ".join(parts)] = parts
         return
     names[" ".join(parts)] = parts
+
+
+def _namesakes(words: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Two names told apart by their middle initials ("George H. W. Bush" and "George W.
+    Bush", "Roy O. Disney" and "Roy E. Disney"): each has some, and they differ, dots aside."""
+    middle, other_middle = words[1:-1], other[1:-1]
+    if not (middle and other_middle):
+        return False
+    if not all(_INITIAL.fullmatch(word) for word in middle + other_middle):
+        return False
+    return "".join(middle).replace(".", "") != "".join(other_middle).replace(".", "")
 
 
 def _same_first_name(first: str, other: str) -> bool:
