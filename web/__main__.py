@@ -2,11 +2,13 @@
 
 waitress serves each process with threads; Python runs one thread at a time per process, so
 several worker processes share one listening socket to use every core (searches are CPU work).
-There are more processes than cores: each keep-alive connection stays with the process that
+There are two processes per core: each keep-alive connection stays with the process that
 accepted it, and the operating system shares the cores between processes more evenly than one
 interpreter shares itself between its threads (measured: p95 248 ms with 2 processes on 2 cores,
-180 with 4, 167 with 8). The index's arrays are read once before the processes fork, so they
-share those pages instead of each holding its own copy.
+180 with 4, 167 with 8); beyond two per core each process sees too few of the searches to keep
+the posting lists of common words decoded, and the CPU per page grows again. The index's arrays
+are read once before the processes fork, so they share those pages instead of each holding its
+own copy.
 
 The objects alive at start (the app, the index) are frozen out of Python's cycle collector, and
 it runs every GC_THRESHOLD container allocations instead of 700: a search page allocates a few
@@ -32,7 +34,7 @@ from web.secret import load_secret_key
 
 THREADS = 8
 GC_THRESHOLD = 10_000
-PROCESSES_PER_CORE = 4
+PROCESSES_PER_CORE = 2
 DEFAULT_WORKERS = min((os.cpu_count() or 1) * PROCESSES_PER_CORE, 8)
 
 
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workers",
         type=int,
         default=DEFAULT_WORKERS,
-        help="server processes [four per core, at most 8: %(default)s]",
+        help="server processes [two per core, at most 8: %(default)s]",
     )
     args = parser.parse_args(argv)
     if args.data_dir.exists() and not args.data_dir.is_dir():
