@@ -496,3 +496,11 @@ def test_a_prediction_fitting_two_gold_persons_takes_the_one_it_names() -> None:
     assert score_persons(["George W. Bush", "George H. W. Bush"], gold) == (2, 0, 0)
     assert score_persons(["Bush", "George Bush"], gold) == (2, 0, 0)
     assert score_persons(["George W. Bush", "George W. Bush"], gold[1:]) == (1, 1, 0)
+
+
+def test_a_scorer_is_a_person_and_a_regiment_is_not() -> None:
+    found = entities_of_text(
+        "Kyle Walker was booked, and Ferjani Sassi scored from the penalty spot. "
+        "The Lancashire Regiment vowed to stay."
+    )
+    assert sorted(found.persons) == ["Ferjani Sassi", "Kyle Walker"]

@@ -77,7 +77,7 @@ ORG_HEADS = word_set(
     brotherhood register registry equities music
     laboratory laboratories lab labs academy conference summit prize award awards festival
     games cup championship program programme initiative campaign fc tech paper nations co
-    administration cross bros brothers"""
+    administration cross bros brothers regiment battalion"""
 )
 
 # Weather systems are named like persons ("Cyclone Phailin", "Storm Ciara"); "Storm" is also a

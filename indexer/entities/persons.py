@@ -52,7 +52,7 @@ SPEECH_VERBS = word_set(
     """said says told tells added adds explained explains wrote writes argued argues noted notes
     stated states asked asks replied replies claimed claims announced announces insisted
     insists warned warns recalled recalls testified admitted denied believes believed
-    thinks thought who whose"""
+    thinks thought who whose scored vowed resigned apologised apologized pleaded"""
 )
 _SPEECH_BEFORE = word_set("said says told according by with interviews interviewed met meets")
 # "Kim Jong-un", "Hui Chi-fung", "Hwang Hee-Chan": a short family name then a hyphenated given name.
