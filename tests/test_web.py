@@ -129,8 +129,12 @@ def test_show_more_is_a_link_that_lists_the_facet(app, client) -> None:
         expanded = sidebar(results, search_url, {}, ("person",)).facets[0]
         assert len(expanded.shown) == 15 and expanded.more_url is None
         assert "more=" not in expanded.fewer_url
+    # Unknown or repeated parameters are dropped from the links.
+    with app.test_request_context():
+        odd = sidebar(results, search_url, {}, ("person", "person", "<x>")).facets[0]
+        assert parse_qs(urlsplit(odd.fewer_url).query).get("more") is None
     # Through the app: the parameter is accepted; no link when every value is listed.
-    page = tree(client.get("/search?q=port&more=person"))
+    page = tree(client.get("/search?q=port&more=person&more=%3Cx%3E"))
     assert "Jan Bakker" in facet_values(page, "persons")
     assert not page.cssselect("#facet-persons .more a")
 

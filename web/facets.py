@@ -213,6 +213,8 @@ def sidebar(
     ``expanded`` holds the parameters of the facets whose values are all listed."""
     urls = ToggleUrls(results.query, url_for)
     page = url_for(results.query)
+    known = set(params.PARAM_OF.values())
+    expanded = tuple(dict.fromkeys(p for p in expanded if p in known))  # from the URL: anything
 
     def more_of(name: str, param: str):
         def more(expand: bool) -> str:
