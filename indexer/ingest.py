@@ -17,7 +17,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing import get_context
@@ -31,7 +31,8 @@ from archive.errors import MorgueError
 from archive.index import ArticleIndex
 from archive.results import SearchQuery
 from archive.store import OriginalStore, overrides_key
-from indexer.entities import extract_entities
+from indexer.cpu_limit import TooSlow, parse_time_limit, too_slow_message
+from indexer.entities import extract_entities, load_lexicons
 from indexer.parsers import parse_bytes
 from indexer.parsers.reading import GZIP_MAGIC, gunzip, read_file
 
@@ -123,32 +124,6 @@ def _init_worker(data_dir: Path, skip: dict[str, str], in_child: bool) -> None:
     _worker_skip = skip
 
 
-class _TooSlow(BaseException):
-    """Raised by the timer in a parse that ran too long. A BaseException, so that the
-    extraction libraries' own ``except Exception`` cannot swallow it."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the block with _TooSlow after ``seconds`` of CPU time (a page of 200,000 tags or one
-    3 MB word keeps the extraction libraries busy for minutes; CPU time, so that a busy machine
-    does not make good pages fail). Only the main thread gets signals."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame) -> None:
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGVTALRM, expire)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, previous)
-
-
 def _prepare(item: Input) -> _Prepared:
     """Read, skip if already committed, parse, extract entities, store the original."""
     assert _worker_store is not None
@@ -166,14 +141,11 @@ def _prepare(item: Input) -> _Prepared:
             digest = item.digest
         if _worker_skip.get(digest) == overrides_key(item.overrides):
             return _Prepared(digest)
-        with _time_limit(config.PARSE_TIME_LIMIT_SECONDS):
+        with parse_time_limit():
             article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
             article = extract_entities(apply_overrides(article, item.overrides))
-    except _TooSlow:
-        return _Prepared(
-            error=f"not parsed within {config.PARSE_TIME_LIMIT_SECONDS:g} s of CPU time"
-            " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?"
-        )
+    except TooSlow:
+        return _Prepared(error=too_slow_message())
     except MorgueError as exc:
         return _Prepared(error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the other 9,999
@@ -181,19 +153,13 @@ def _prepare(item: Input) -> _Prepared:
     return _Prepared(digest, article)
 
 
-def _load_entity_lexicons() -> None:
-    """Load the entity lexicons (half a second) once in this process before forking, so that
-    every worker shares them instead of loading its own copy."""
-    extract_entities(Article(id="warm-up", title="Lexicons", body=["Talks in Paris, France."]))
-
-
 def _start_pool(data_dir: Path, skip: dict[str, str], workers: int) -> ProcessPoolExecutor | None:
     """The parsing processes, forked at once: before the committer thread starts, so no child
     inherits a lock that thread holds. None means parse in this process."""
+    load_lexicons()
     if workers <= 1:
         _init_worker(data_dir, skip, in_child=False)
         return None
-    _load_entity_lexicons()
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("fork"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 
@@ -15,13 +16,14 @@ ARTICLE = (
 )
 
 
-def run_parse(*args: str) -> subprocess.CompletedProcess:
+def run_parse(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "indexer", "parse", *args],
         capture_output=True,
         text=True,
         cwd=config.REPO_ROOT,
         timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -97,3 +99,15 @@ def test_gzip_html_read_directly(tmp_path):
     result = run_parse("--json", str(path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["title"] == "Bridge"
+
+
+def test_a_page_built_to_be_slow_is_stopped_and_the_others_are_printed(tmp_path, seed_path):
+    """`parse` has the same CPU-time limit per page as `add`: one line for the slow page."""
+    slow = tmp_path / "slow.html"
+    slow.write_text("<html><body>" + "<div>" * 200_000 + ARTICLE + "</body></html>")
+    result = run_parse(str(slow), str(seed_path), env={"MORGUE_PARSE_TIME_LIMIT_SECONDS": "1"})
+    assert result.returncode == 1
+    assert result.stderr == f"{slow}: not parsed within 1 s of CPU time" + (
+        " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?\n"
+    )
+    assert "Jens Stoltenberg" in result.stdout

@@ -10,7 +10,8 @@ import click
 
 from archive.article import Article
 from archive.errors import MorgueError
-from indexer.entities import extract_entities
+from indexer.cpu_limit import TooSlow, parse_time_limit, too_slow_message
+from indexer.entities import extract_entities, load_lexicons
 from indexer.files import iter_input_files, one_line
 from indexer.parsers import parse_file
 
@@ -71,12 +72,22 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     the others go on; the exit code is 1 if any failed.
     """
     failed = 0
+    load_lexicons()
     for path in iter_input_files(paths):
         try:
-            article = extract_entities(parse_file(path))
+            with parse_time_limit():
+                article = extract_entities(parse_file(path))
+        except TooSlow:
+            failed += 1
+            click.echo(one_line(f"{path}: {too_slow_message()}"), err=True)
+            continue
         except MorgueError as exc:
             failed += 1
             click.echo(one_line(f"{path}: {exc}"), err=True)
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the others
+            failed += 1
+            click.echo(one_line(f"{path}: unexpected error: {exc!r}"[:300]), err=True)
             continue
         if as_json:
             click.echo(json.dumps(article_json(path, article), ensure_ascii=False))
