@@ -75,7 +75,7 @@ MAX_FACET_SELECTIONS = _env_int("MAX_FACET_SELECTIONS", 50)
 POSTINGS_CACHE_MB = _env_int("POSTINGS_CACHE_MB", 128)
 # How long a writer waits for another process's writer to finish before giving up.
 INDEX_LOCK_TIMEOUT_SECONDS = _env_float("INDEX_LOCK_TIMEOUT_SECONDS", 600.0)
-# A commit of at least this many articles has half of them written by a second process (0: never).
+# A commit of at least this many articles has most of them written by a second process (0: never).
 INDEX_HELPER_MIN_BATCH = _env_int("INDEX_HELPER_MIN_BATCH", 200)
 
 # Web server.

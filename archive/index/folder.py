@@ -20,7 +20,7 @@ from archive.index.postings import PostingCache
 from archive.index.schema import build_schema, document, stored_article
 from archive.index.segments import SegmentArrays
 from archive.index.snapshot import Snapshot
-from archive.index.writer import Writer, helper_writer
+from archive.index.writer import HELPER_SHARE, Writer, helper_writer
 from archive.results import Hit, Results, SearchQuery
 from archive.search import run_search
 
@@ -99,7 +99,8 @@ class ArticleIndex:
                 document(article, copies.link(article.id, dedup.signature(article.body)))
                 for article in latest.values()
             ]
-            shared = len(docs) // 2 if 0 < config.INDEX_HELPER_MIN_BATCH <= len(docs) else 0
+            use_helper = 0 < config.INDEX_HELPER_MIN_BATCH <= len(docs)
+            shared = round(len(docs) * HELPER_SHARE) if use_helper else 0
             helper = (
                 SegmentHelper(self._ix, docs[:shared], helper_writer, writer.writelock)
                 if shared

@@ -15,6 +15,10 @@ from whoosh.util.numeric import length_to_byte
 from archive.index.helper import SegmentHelper
 from archive.index.segments import LENGTH_OF_CODE, length_codes
 
+# The part of a commit's documents the helper process writes: more than half, because the writing
+# process also links syndicated copies, builds the documents and deletes replaced versions
+# (10,000 articles, halves: 34.6 s of CPU in the writing process, 22.4 s in the helper).
+HELPER_SHARE = 0.62
 # Postings blocks pickled shorter than this are written uncompressed (see _PostingsWriter).
 COMPRESS_FROM_BYTES = 128
 
