@@ -70,6 +70,10 @@ def _run_workers(sock: socket.socket, data_dir: Path, workers: int) -> int:
             _serve(sock, data_dir)
             os._exit(0)
         children.append(pid)
+    # The parent serves nothing: its files of the index close (a commit may delete them), the
+    # workers keep their own.
+    if datadir.index_dir(data_dir).is_dir():
+        open_index(data_dir).close()
 
     def stop(*_):
         for pid in children:
