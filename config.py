@@ -51,8 +51,9 @@ MAX_INPUT_BYTES = _env_int("MAX_INPUT_BYTES", 25 * 1024 * 1024)
 INGEST_WORKERS = _env_int("INGEST_WORKERS", 0)
 INGEST_BATCH_SIZE = _env_int("INGEST_BATCH_SIZE", 500)
 # A smaller batch, from this many articles, is committed at once when the index writer is idle,
-# so that writing overlaps parsing instead of waiting for a full batch.
-INGEST_MIN_BATCH = _env_int("INGEST_MIN_BATCH", 50)
+# so that writing overlaps parsing instead of waiting for a full batch (smaller ones cost more:
+# each commit re-indexes the articles whose canonical names it changed).
+INGEST_MIN_BATCH = _env_int("INGEST_MIN_BATCH", 150)
 # A page whose parsing takes longer than this is refused (pages built to be slow exist).
 PARSE_TIME_LIMIT_SECONDS = _env_float("PARSE_TIME_LIMIT_SECONDS", 20.0)
 
