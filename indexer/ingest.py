@@ -377,8 +377,8 @@ def ingest(
 
     workers = workers or config.INGEST_WORKERS or os.cpu_count() or 1
     pool = _start_pool(data_dir, skip, workers)
-    # A second writing process helps only where no parsing workers keep the other cores busy
-    # (543 pages: 14.6 pages/s with it beside two parsing workers, 23.9 without).
+    # A second writing process helps only where no parsing workers keep the other cores busy;
+    # beside them it only competes for the same cores (no measurable gain on 543 pages).
     spare_cores = pool is None and (os.cpu_count() or 1) > 1
     committer = _Committer(data_dir, index, count, parallel_writing=spare_cores)
     batch_size = batch_size or config.INGEST_BATCH_SIZE
