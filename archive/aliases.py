@@ -3,7 +3,8 @@
 The rule: two person names are the same person when their first and last words agree once
 accents, case, dots and hyphens are folded; middle names are optional ("Recep Erdogan", "Recep
 Tayyip Erdogan" and "Recep Tayyip Erdoğan" are one; so are "Bashar al-Assad" and "Bashar Al
-Assad"). A lone surname ("Erdoğan") joins the one group with that surname, seen before or
+Assad"), but different middle initials make namesakes ("George W. Bush", "George H. W.
+Bush"). A lone surname ("Erdoğan") joins the one group with that surname, seen before or
 after it, and stays apart when there are several. The canonical form of a group is its
 most complete name (most words, diacritics kept, acronyms in capitals), then the most
 frequent.
@@ -68,15 +69,27 @@ def fold(name: str) -> str:
     return " ".join(bare.lower().split())
 
 
+def _person_words(name: str) -> list[str]:
+    """The folded words of a person's name, a generational suffix such as "Jr." left out."""
+    words = fold(name).split()
+    if len(words) > 2 and words[-1] in _SUFFIXES:
+        words = words[:-1]
+    return words
+
+
 def group_key(kind: str, name: str) -> str:
     """The rule's key: first and last folded word for persons (a generational suffix such as
     "Jr." left out), the folded name otherwise."""
-    words = fold(name).split()
-    if kind == PERSON and len(words) > 2 and words[-1] in _SUFFIXES:
-        words = words[:-1]
-    if kind == PERSON and len(words) > 1:
+    if kind == PERSON and len(words := _person_words(name)) > 1:
         return f"{words[0]} {words[-1]}"
-    return " ".join(words)
+    return fold(name)
+
+
+def middle_initials(name: str) -> str:
+    """A person's middle initials ("h w" of "George H. W. Bush"), or "" when the middle is
+    absent or written out ("Recep Tayyip Erdoğan")."""
+    middle = _person_words(name)[1:-1]
+    return " ".join(middle) if middle and all(len(word) == 1 for word in middle) else ""
 
 
 class AliasTable:
@@ -175,7 +188,9 @@ class AliasTable:
         )
 
     def _key_for_new(self, kind: str, name: str) -> str:
-        """A lone surname joins the only group ending in it; otherwise the rule's key."""
+        """A lone surname joins the only group ending in it; a name whose middle initials
+        differ from those of a name in its group is a namesake ("George H. W. Bush" beside
+        "George W. Bush") with a group of its own; otherwise the rule's key."""
         key = group_key(kind, name)
         if kind == PERSON and " " not in key:
             groups = {
@@ -187,6 +202,16 @@ class AliasTable:
             }
             if len(groups) == 1:
                 return groups.pop()
+        elif kind == PERSON and (initials := middle_initials(name)):
+            first, last = key.split(" ")
+            namesake_key = f"{first} {initials} {last}"
+            members = self._conn.execute(
+                "SELECT alias FROM aliases WHERE kind = ? AND group_key IN (?, ?)",
+                (kind, key, namesake_key),
+            ).fetchall()
+            others = {middle_initials(row["alias"]) for row in members} - {"", initials}
+            if others or self._best_of_group(kind, namesake_key) is not None:
+                return namesake_key
         return key
 
     def resolve(self, kind: str, name: str) -> str:

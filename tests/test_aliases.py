@@ -93,3 +93,22 @@ def test_unknown_alias_is_not_found(table: AliasTable) -> None:
         table.split("Nobody Known")
     with pytest.raises(NotFound):
         table.merge("Nobody Known", "Someone", kind=ORG)
+
+
+def test_namesakes_with_different_middle_initials_stay_apart(table: AliasTable) -> None:
+    """Same first and last names, different middle initials: two people, whichever comes
+    first; a name without middle initials, or with the middle written out, joins the first."""
+    assert table.canonical_person("George W. Bush") == "George W. Bush"
+    assert table.canonical_person("George H. W. Bush") == "George H. W. Bush"
+    assert table.canonical_person("George H.W. Bush") == "George H. W. Bush"
+    assert table.canonical_person("George W Bush") == "George W. Bush"
+    assert table.canonical_person("George Bush") == "George W. Bush"
+    assert table.canonical_person("George H. W. Bush") == "George H. W. Bush"
+    # A lone surname shared by two groups is not guessed.
+    assert table.canonical_person("Bush") == "Bush"
+    # One middle initial among names without one joins them, as middle names always did.
+    table.canonical_person("Roy Disney")
+    assert table.canonical_person("Roy O. Disney") == "Roy O. Disney"
+    assert table.canonical_person("Roy Disney") == "Roy O. Disney"
+    assert table.canonical_person("Roy E. Disney") == "Roy E. Disney"
+    assert table.canonical_person("Roy O. Disney") == "Roy O. Disney"
