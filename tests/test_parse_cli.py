@@ -104,7 +104,8 @@ def test_gzip_html_read_directly(tmp_path):
 def test_a_page_built_to_be_slow_is_stopped_and_the_others_are_printed(tmp_path, seed_path):
     """`parse` has the same CPU-time limit per page as `add`: one line for the slow page."""
     slow = tmp_path / "slow.html"
-    slow.write_text("<html><body>" + "<div>" * 200_000 + ARTICLE + "</body></html>")
+    # 200,000 one-line paragraphs: over a minute of CPU without the limit (the seed: 0.03 s).
+    slow.write_text("<html><body><h1>Lines</h1>" + "<p>Short line.</p>" * 200_000)
     result = run_parse(str(slow), str(seed_path), env={"MORGUE_PARSE_TIME_LIMIT_SECONDS": "1"})
     assert result.returncode == 1
     assert result.stderr == f"{slow}: not parsed within 1 s of CPU time" + (
