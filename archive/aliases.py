@@ -20,14 +20,20 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import unicodedata
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive.article import Article
 from archive.errors import NotFound
+from archive.results import SearchQuery
 from archive.sqlitedb import connect, write_transaction
+
+if TYPE_CHECKING:
+    from archive.index import ArticleIndex
 
 PERSON = "person"
 ORG = "org"
@@ -326,3 +332,19 @@ def canonicalize(article: Article, table: AliasTable) -> Article:
         persons=table.canonical_names(PERSON, article.persons),
         organizations=table.canonical_names(ORG, article.organizations),
     )
+
+
+def articles_named(index: ArticleIndex, names: dict[str, set[str]]) -> Iterator[Article]:
+    """The indexed articles carrying any of ``names`` (by alias kind) as a person or an
+    organisation."""
+    for facet, kind in (("persons", PERSON), ("organizations", ORG)):
+        for name in sorted(names[kind]):
+            query = SearchQuery(include={facet: (name,)}, sort="newest", per_page=100)
+            while True:
+                results = index.search(query, facets=False)
+                for hit in results.hits:
+                    if (article := index.get(hit.id)) is not None:
+                        yield article
+                if query.page * query.per_page >= results.total:
+                    break
+                query = dataclasses.replace(query, page=query.page + 1)

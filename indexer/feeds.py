@@ -33,7 +33,8 @@ import config
 from archive import datadir
 from archive.errors import UnreadableFile
 from archive.sqlitedb import connect, write_transaction
-from indexer.ingest import Input, read_original, size_text
+from indexer.files import size_text
+from indexer.ingest import Input, read_original
 
 # An entry's own content counts as the full article from this many characters of text; below
 # that it is a teaser ("Read more…") and the linked page is fetched instead.

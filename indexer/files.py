@@ -1,5 +1,5 @@
 """Finding the input files a user names (files as given, directories walked recursively), and
-naming them in one-line reports."""
+naming them (and sizes) in one-line reports."""
 
 from __future__ import annotations
 
@@ -40,3 +40,11 @@ def one_line(text: str) -> str:
     """``text`` with control characters escaped as ``\\n``, ``\\x1b``…: a newline in a file
     name must not split its failure line in two, nor an escape sequence rewrite the terminal."""
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def size_text(n: int) -> str:
+    """A byte count for people: "10 MB", "1.95 KB", "512 bytes"."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"

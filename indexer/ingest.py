@@ -25,11 +25,10 @@ from pathlib import Path
 
 import config
 from archive import datadir
-from archive.aliases import ORG, PERSON, AliasTable, canonicalize, current_names
+from archive.aliases import AliasTable, articles_named, canonicalize, current_names
 from archive.article import Article
 from archive.errors import MorgueError
 from archive.index import ArticleIndex
-from archive.results import SearchQuery
 from archive.store import OriginalStore, overrides_key
 from indexer.cpu_limit import TooSlow, parse_time_limit, too_slow_message
 from indexer.entities import extract_entities, load_lexicons
@@ -88,14 +87,6 @@ def read_original(path: Path) -> tuple[bytes, bytes | None]:
     the same original, stored once."""
     raw = read_file(path)
     return (gunzip(raw), raw) if raw.startswith(GZIP_MAGIC) else (raw, None)
-
-
-def size_text(n: int) -> str:
-    """A byte count for people: "10 MB", "1.95 KB", "512 bytes"."""
-    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= size:
-            return f"{n / size:.3g} {unit}"
-    return f"{n} bytes"
 
 
 def apply_overrides(article: Article, overrides: dict) -> Article:
@@ -277,22 +268,6 @@ class _Committer:
             status = "updated" if article_id in known_ids else "added"
             known_ids.add(article_id)
             self.on_outcome(Outcome(item, status, article_id=article_id))
-
-
-def articles_named(index: ArticleIndex, names: dict[str, set[str]]) -> Iterator[Article]:
-    """The indexed articles carrying any of ``names`` (by alias kind) as a person or an
-    organisation."""
-    for facet, kind in (("persons", PERSON), ("organizations", ORG)):
-        for name in sorted(names[kind]):
-            query = SearchQuery(include={facet: (name,)}, sort="newest", per_page=100)
-            while True:
-                results = index.search(query, facets=False)
-                for hit in results.hits:
-                    if (article := index.get(hit.id)) is not None:
-                        yield article
-                if query.page * query.per_page >= results.total:
-                    break
-                query = replace(query, page=query.page + 1)
 
 
 class _Batcher:

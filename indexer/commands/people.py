@@ -15,9 +15,8 @@ from pathlib import Path
 import click
 
 from archive import datadir, open_index
-from archive.aliases import KINDS, PERSON, AliasTable, current_names
+from archive.aliases import KINDS, PERSON, AliasTable, articles_named, current_names
 from indexer.commands.options import archive_dir_option, data_dir_option
-from indexer.ingest import articles_named
 
 _KIND_OPTION = click.option(
     "--kind",

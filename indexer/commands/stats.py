@@ -10,7 +10,7 @@ import click
 from archive import open_index
 from archive.store import OriginalStore
 from indexer.commands.options import archive_dir_option
-from indexer.ingest import size_text
+from indexer.files import size_text
 
 # How many values of each facet the readable output lists.
 TOP_VALUES_SHOWN = 5

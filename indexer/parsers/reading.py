@@ -16,6 +16,7 @@ from charset_normalizer import from_bytes
 
 import config
 from archive.errors import UnreadableFile
+from indexer.files import size_text
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -43,14 +44,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 def _too_large(size: int) -> UnreadableFile:
     return UnreadableFile(
-        f"too large: more than {_megabytes(config.MAX_INPUT_BYTES)} "
-        f"(limit set by MORGUE_MAX_INPUT_BYTES; {_megabytes(size)} seen)"
+        f"too large: more than {size_text(config.MAX_INPUT_BYTES)} "
+        f"(limit set by MORGUE_MAX_INPUT_BYTES; {size_text(size)} seen)"
     )
 
 
