@@ -394,6 +394,9 @@ def test_a_storm_name_is_no_person_anywhere_in_the_article() -> None:
         '190 km/h. "Stay inside," said Anil Das, a local official.'
     )
     assert found.persons == ["Anil Das"]
+    # A person who shares the storm's name is still a person.
+    found = entities_of_text("Hurricane Harvey flooded Houston. Steve Harvey said he would help.")
+    assert found.persons == ["Steve Harvey"]
 
 
 def test_a_first_name_spelt_two_ways_is_one_person() -> None:
@@ -402,6 +405,9 @@ def test_a_first_name_spelt_two_ways_is_one_person() -> None:
         "Dan Moore and Don Moore are brothers."
     )
     assert sorted(found.persons) == ["Dan Moore", "Don Moore", "Kristin Wilkins"]
+    # The last letter is never a spelling: it often tells a man from a woman.
+    found = entities_of_text("Mario Lopez met reporters. Maria Lopez, his sister, said nothing.")
+    assert sorted(found.persons) == ["Maria Lopez", "Mario Lopez"]
 
 
 def test_a_list_that_a_plural_person_noun_opens_names_persons() -> None:

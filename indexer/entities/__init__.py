@@ -12,6 +12,7 @@ import dataclasses
 from archive.article import Article
 from indexer.entities.countries import find_countries
 from indexer.entities.language import written_in_english
+from indexer.entities.lexicon import nickname_of
 from indexer.entities.organizations import find_organizations
 from indexer.entities.persons import find_mentions, resolve_persons
 from indexer.entities.runs import capitalised_runs, lowercase_words, words
@@ -77,3 +78,4 @@ def load_lexicons() -> None:
     # A person, a place and a body, so that every lexicon the rules consult is loaded.
     text = "Anna Smith, the mayor of Paris, said Smith met Acme Corp. in France."
     extract_entities(Article(id="warm-up", title="Lexicons", body=[text]))
+    nickname_of("Bill", "William")  # the nickname list, consulted only when names differ

@@ -153,9 +153,10 @@ def last_names() -> frozenset[str]:
 
 @cache
 def english_words() -> frozenset[str]:
-    """Everyday English words (Faker's English word list, about a thousand) that English first
-    names are not: "Star", "Little", "Red" are first names only in other languages' lists, while
-    "Bill", "Guy" and "Summer" stay names."""
+    """Everyday English words (Faker's English word list, about a thousand) that the first names
+    of Faker's ``en_XX`` lists are not: "Bill", "Guy" and "Summer" stay names. The base ``en``
+    list (US census names such as "Star", "Little", "Will", "May") is left out on purpose, so
+    that those words stay ordinary words."""
     english_names = _faker_names(
         ("first_names", "first_names_male", "first_names_female"), locale_prefix="en_"
     )

@@ -105,8 +105,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         parts, titled, honorific = _strip_titles(
             texts[: len(texts) - len(suffix)], run.before, run.sentence_start
         )
-        if parts and parts[-1] in storms:
-            continue  # "T C Phailin" after "Cyclone Phailin"
+        if parts and parts[-1] in storms and not _known_given_name(parts[0]):
+            continue  # "T C Phailin" after "Cyclone Phailin"; not "Steve Harvey"
         if len(parts) > 2 and _known_given_name(parts[0]) and _trailing_role(parts[-1]):
             parts = parts[:-1]  # "Luke Combs Producer"
         if not parts or len(parts) > _MAX_NAME_WORDS:
@@ -123,8 +123,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
                 mentions.append(Mention(run, tuple(parts + suffix), True))
         elif honorific and parts[0][0].isupper() and parts[0].lower() not in lowercase:
             mentions.append(Mention(run, tuple(parts), False))
-        elif (run in listed and _single_name_word(parts[0], run, lowercase)) or _lone_name(
-            parts[0], run, lowercase
+        elif _single_name_word(parts[0], run, lowercase) and (
+            run in listed or _lone_name(parts[0], run, lowercase)
         ):
             mentions.append(Mention(run, tuple(parts), False, given_only=True))
     return mentions
@@ -235,12 +235,10 @@ def surname(parts: tuple[str, ...]) -> str:
 
 
 def _lone_name(word: str, run: Run, lowercase: set[str]) -> bool:
-    """A single word that names a person without an honorific: a first or family name of the
-    name lists as a speaker ("…, Rebecca said", "said Connolly"), in apposition to a person
-    noun ("his wife, Kimberly", "the woman Eva"), or before the government it leads ("the
-    Trump administration", "the Monti government")."""
-    if not _single_name_word(word, run, lowercase):
-        return False
+    """A single word (one that passed :func:`_single_name_word`) that names a person without
+    an honorific: a first or family name of the name lists as a speaker ("…, Rebecca said",
+    "said Connolly"), in apposition to a person noun ("his wife, Kimberly", "the woman Eva"),
+    or before the government it leads ("the Trump administration", "the Monti government")."""
     given = word.lower() in first_names()
     family = word.lower() in last_names()
     if given and not run.sentence_start and _speaker(run):
@@ -482,9 +480,7 @@ def _name_like(words: list[str]) -> bool:
     )
 
 
-def _plausible(
-    parts: list[str], lowercase: set[str], titled: bool = False, family: set[str] | None = None
-) -> bool:
+def _plausible(parts: list[str], lowercase: set[str], titled: bool, family: set[str]) -> bool:
     """Rejects names of organisations, places, events and runs made of ordinary words; a
     ``family`` name after a known first name may be an ordinary word ("Mike Brown") or a
     function word ("Wilson Or")."""
@@ -492,7 +488,7 @@ def _plausible(
     joined = " ".join(parts)
     last = parts[-1].rstrip(".").split("-")[-1]  # "France-Presse"; not "Jae-in"
     head = (last if last[:1].isupper() else parts[-1].rstrip(".")).lower()
-    spared = family is not None and head in family and head in STOPWORDS
+    spared = head in family and head in STOPWORDS
     if (head in _NOT_NAME_ENDS and not spared) or joined in places or joined in city_names():
         return False  # "… Airlines", "Agence France-Presse", "Santa Clara"
     if len(parts) > 1 and joined in all_city_names():
@@ -653,10 +649,15 @@ def _namesakes(words: tuple[str, ...], other: tuple[str, ...]) -> bool:
 
 def _same_first_name(first: str, other: str) -> bool:
     """Equal, a nickname of the other ("Larry" and "Lawrence" Lessig), or spelt with one vowel
-    changed ("Kristin" and "Kristen" Wilkins in one story)."""
+    changed inside the name ("Kristin" and "Kristen" Wilkins in one story); never the last
+    letter, which often tells a man from a woman ("Mario" and "Maria" Lopez are two)."""
     if first == other or nickname_of(first, other):
         return True
     if len(first) != len(other) or len(first) < 5:
         return False
-    changed = [(a, b) for a, b in zip(first, other, strict=True) if a != b]
-    return len(changed) == 1 and all(ch in "aeiouy" for ch in changed[0])
+    changed = [i for i, (a, b) in enumerate(zip(first, other, strict=True)) if a != b]
+    return (
+        len(changed) == 1
+        and changed[0] < len(first) - 1
+        and {first[changed[0]], other[changed[0]]} <= set("aeiouy")
+    )

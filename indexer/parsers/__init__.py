@@ -1,8 +1,9 @@
 """Turning what a journalist saves into Articles: web pages, .html.gz files and plain text.
 
-The functions here pick the parser by file name; the parsers themselves are pure (bytes or text
-in, Article out). Each raises :class:`archive.errors.UnreadableFile` when the input cannot be
-read as text and :class:`archive.errors.NotAnArticle` when it holds no article.
+The functions here pick the parser by file name, and by content when a file has no markup;
+the parsers themselves are pure (bytes or text in, Article out). Each raises
+:class:`archive.errors.UnreadableFile` when the input cannot be read as text and
+:class:`archive.errors.NotAnArticle` when it holds no article.
 """
 
 from __future__ import annotations
