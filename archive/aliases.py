@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -164,8 +163,11 @@ class AliasTable:
         else:
             self._insert(kind, name, key, mentions=1)
             self._adopt_lone_surname(kind, key)
-        if before is not None and before != self._best_of_group(kind, key):
+        after = self._best_of_group(kind, key)
+        if before is not None and before != after:
             self._renamed[kind].add(before)
+        if row is None or row["pinned_to"] is None:
+            return after or name  # what resolve() gives a name the rule groups
         return self.resolve(kind, name)
 
     def _adopt_lone_surname(self, kind: str, key: str) -> None:
@@ -334,17 +336,22 @@ def canonicalize(article: Article, table: AliasTable) -> Article:
     )
 
 
-def articles_named(index: ArticleIndex, names: dict[str, set[str]]) -> Iterator[Article]:
-    """The indexed articles carrying any of ``names`` (by alias kind) as a person or an
-    organisation."""
+def renamed_articles(
+    index: ArticleIndex, table: AliasTable, names: dict[str, set[str]]
+) -> dict[str, Article]:
+    """The indexed articles carrying any of ``names`` (canonical forms replaced since they were
+    indexed, by alias kind), each once by id, with the table's canonical names of now: to be
+    re-indexed, or one person would be two facet values."""
+    found: dict[str, Article] = {}
     for facet, kind in (("persons", PERSON), ("organizations", ORG)):
         for name in sorted(names[kind]):
             query = SearchQuery(include={facet: (name,)}, sort="newest", per_page=100)
             while True:
                 results = index.search(query, facets=False)
                 for hit in results.hits:
-                    if (article := index.get(hit.id)) is not None:
-                        yield article
+                    if hit.id not in found and (article := index.get(hit.id)) is not None:
+                        found[hit.id] = current_names(article, table)
                 if query.page * query.per_page >= results.total:
                     break
                 query = dataclasses.replace(query, page=query.page + 1)
+    return found

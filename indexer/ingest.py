@@ -25,7 +25,7 @@ from pathlib import Path
 
 import config
 from archive import datadir
-from archive.aliases import AliasTable, articles_named, canonicalize, current_names
+from archive.aliases import AliasTable, canonicalize, current_names, renamed_articles
 from archive.article import Article
 from archive.errors import MorgueError
 from archive.index import ArticleIndex
@@ -247,21 +247,22 @@ class _Committer:
     def _commit(self, batch, store: OriginalStore, aliases: AliasTable, known_ids: set) -> None:
         """Manifest rows pending, one index commit, rows indexed, then the outcomes."""
         latest: dict[str, Article] = {}
+        # The names are recorded in one transaction that ends after the index commit: a crash
+        # before it leaves neither, so the next run finds the same renames again.
         with aliases.recording():
             for _, prepared in batch:  # the same article twice in one batch: the later one wins
                 latest.pop(prepared.article.id, None)
                 latest[prepared.article.id] = canonicalize(prepared.article, aliases)
-        renamed = aliases.take_renamed()
-        if any(renamed.values()):
-            for article in articles_named(self.index, renamed):
-                latest.setdefault(article.id, article)
-            latest = {key: current_names(article, aliases) for key, article in latest.items()}
-        store.record(
-            (prepared.digest, item.origin, item.kind, item.overrides)
-            for item, prepared in batch
-            if item.digest is None  # originals read back from the store are recorded already
-        )
-        self.index.upsert(list(latest.values()), parallel=self.parallel_writing)
+            renamed = aliases.take_renamed()
+            if any(renamed.values()):
+                earlier = renamed_articles(self.index, aliases, renamed)
+                latest = earlier | {key: current_names(a, aliases) for key, a in latest.items()}
+            store.record(
+                (prepared.digest, item.origin, item.kind, item.overrides)
+                for item, prepared in batch
+                if item.digest is None  # originals read back from the store are recorded already
+            )
+            self.index.upsert(list(latest.values()), parallel=self.parallel_writing)
         store.mark_indexed([p.digest for _, p in batch], [p.article.id for _, p in batch])
         for item, prepared in batch:
             article_id = prepared.article.id

@@ -415,3 +415,20 @@ def test_segments_with_deleted_documents(tmp_path: Path, corpus_dir: Path) -> No
     for article in (articles[0], articles[30]):
         found = index.search(SearchQuery(text=f'"{article.title}"', per_page=100)).hits
         assert (article.id in {hit.id for hit in found}) == (article is articles[30])
+
+
+def test_postings_read_before_a_removal_do_not_outlive_it(tmp_path: Path, corpus_dir: Path) -> None:
+    """A process that searched a word before an article was removed counts the word's
+    documents without it afterwards (the scores' document frequencies depend on it)."""
+    articles = wikinews(corpus_dir, 60)
+    index = ArticleIndex(tmp_path / "index")
+    index.upsert(articles)
+    before = index.snapshot().term_docs("body", "said")[0]
+    removed = [a.id for a in articles[:2]]
+    for article_id in removed:
+        index.remove(article_id)
+    snap = index.snapshot()
+    after = snap.term_docs("body", "said")[0]
+    (segment,) = snap._leaves()
+    assert after.tolist() == list(segment.postings("body", "said").all_ids())
+    assert len(after) < len(before)

@@ -197,10 +197,13 @@ class Snapshot:
         """Global document numbers and frequencies of one term."""
         ids, weights = [], []
         for (_, offset, key), leaf in zip(self.parts, self._leaves(), strict=True):
-            found = self.postings.get((key, name, term))
+            # A segment's deletions only grow, so its live count names its deletion state:
+            # postings cached before a removal must not list the removed documents after it.
+            cache_key = (f"{key}:{leaf.doc_count()}", name, term)
+            found = self.postings.get(cache_key)
             if found is None:
                 found = self._segment_postings(leaf, offset, name, term)
-                self.postings.put((key, name, term), found)
+                self.postings.put(cache_key, found)
             if len(found[0]):
                 ids.append(found[0] + offset)
                 weights.append(found[1])

@@ -34,7 +34,6 @@ class Writer(writing.SegmentWriter):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.mergetype = _merge_small_commits
         self.fieldwriter._codec = _WRITING_CODEC  # the segment keeps (and pickles) Whoosh's own
 
     def commit_with(self, helper: SegmentHelper | None) -> None:
@@ -45,7 +44,8 @@ class Writer(writing.SegmentWriter):
         that the two processes work at the same time.
         """
         self._check_state()
-        final = self._merge_segments(None, None, None)
+        # With a helper a commit adds two segments: merged by a rule that counts them as one.
+        final = self._merge_segments(_merge_small_commits if helper else None, None, None)
         own = [self._finalize_segment()] if self._added else []
         if not own:
             self._close_segment()

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from archive import datadir, open_index
-from archive.aliases import KINDS, PERSON, AliasTable, articles_named, current_names
+from archive.aliases import KINDS, PERSON, AliasTable, renamed_articles
 from indexer.commands.options import archive_dir_option, data_dir_option
 
 _KIND_OPTION = click.option(
@@ -84,7 +84,7 @@ def _rename_indexed(data_dir: Path, table: AliasTable, kind: str, old_names: set
         return 0
     index = open_index(data_dir)
     names = {each: old_names if each == kind else set() for each in KINDS}
-    articles = [current_names(article, table) for article in articles_named(index, names)]
+    articles = list(renamed_articles(index, table, names).values())
     if articles:
         index.upsert(articles)
     return len(articles)
