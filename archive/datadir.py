@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archive.errors import MorgueError
+
 
 def index_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "index"
@@ -43,3 +45,14 @@ def saved_path(data_dir: Path) -> Path:
 
 def secret_key_path(data_dir: Path) -> Path:
     return Path(data_dir) / "secret_key"
+
+
+def create(data_dir: Path) -> Path:
+    """Make the data folder (and its parents) if new; MorgueError with the reason if it cannot
+    be made ("/proc/x", a path under a file, no permission)."""
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise MorgueError(f"Cannot create the data folder {data_dir}: {reason}") from None
+    return Path(data_dir)

@@ -422,7 +422,7 @@ def spread_over_work(rng: random.Random, total: int, kills: int):
         turn += 1
         if turn % 2 == 0:
             return kill_in_index_write(process, probe, rng)
-        return kill_after_progress(process, probe, rng, total, share=1 / (kills - turn + 2))
+        return kill_after_progress(process, probe, rng, total, share=1 / max(1, kills - turn + 2))
 
     return next_kill
 

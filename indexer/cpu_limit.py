@@ -13,37 +13,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import config
+from archive.errors import MorgueError
 
 
-class TooSlow(BaseException):
+class _TooSlow(BaseException):
     """Raised by the timer in a parse that ran too long. A BaseException, so that the
     extraction libraries' own ``except Exception`` cannot swallow it."""
 
 
-def too_slow_message() -> str:
-    return (
-        f"not parsed within {config.PARSE_TIME_LIMIT_SECONDS:g} s of CPU time"
-        " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?"
-    )
-
-
 @contextmanager
-def parse_time_limit(seconds: float | None = None) -> Iterator[None]:
-    """Stop the block with :class:`TooSlow` after ``seconds`` of CPU time (default
-    ``config.PARSE_TIME_LIMIT_SECONDS``; 0 for none). Only the main thread gets signals, so in
-    another thread the block runs unlimited."""
-    seconds = config.PARSE_TIME_LIMIT_SECONDS if seconds is None else seconds
+def parse_time_limit() -> Iterator[None]:
+    """Stop the block after ``config.PARSE_TIME_LIMIT_SECONDS`` of CPU time (0: no limit) with
+    a :class:`MorgueError` that says so. Only the main thread gets signals, so in another
+    thread the block runs unlimited."""
+    seconds = config.PARSE_TIME_LIMIT_SECONDS
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum, frame) -> None:
-        raise TooSlow
+        raise _TooSlow
 
     previous = signal.signal(signal.SIGVTALRM, expire)
     signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
+    except _TooSlow:
+        raise MorgueError(
+            f"not parsed within {seconds:g} s of CPU time"
+            " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?"
+        ) from None
     finally:
         signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGVTALRM, previous)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from archive.errors import NotAnArticle
+
 # What `add` and `parse` pick up when walking a directory (a file named directly is always tried).
 ARTICLE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".txt", ".xhtml")
 
@@ -14,6 +16,15 @@ ARTICLE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".txt", ".xhtml")
 def is_article_file(path: Path) -> bool:
     name = path.name.lower()
     return any(name.endswith(suffix) for suffix in ARTICLE_SUFFIXES) and not name.startswith(".")
+
+
+def article_files(paths: Iterable[Path]) -> list[Path]:
+    """:func:`iter_input_files` as a list; NotAnArticle when the paths name no file at all
+    (an empty folder, or one without articles), which `add` and `parse` report alike."""
+    files = list(iter_input_files(paths))
+    if not files:
+        raise NotAnArticle(f"No article files found ({', '.join(ARTICLE_SUFFIXES)}).")
+    return files
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:

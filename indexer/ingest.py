@@ -30,7 +30,7 @@ from archive.article import Article
 from archive.errors import MorgueError
 from archive.index import ArticleIndex
 from archive.store import OriginalStore, overrides_key
-from indexer.cpu_limit import TooSlow, parse_time_limit, too_slow_message
+from indexer.cpu_limit import parse_time_limit
 from indexer.entities import extract_entities, load_lexicons
 from indexer.parsers import parse_bytes
 from indexer.parsers.reading import GZIP_MAGIC, gunzip, read_file
@@ -135,8 +135,6 @@ def _prepare(item: Input) -> _Prepared:
         with parse_time_limit():
             article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
             article = extract_entities(apply_overrides(article, item.overrides))
-    except TooSlow:
-        return _Prepared(error=too_slow_message())
     except MorgueError as exc:
         return _Prepared(error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the other 9,999

@@ -112,3 +112,26 @@ def test_a_page_built_to_be_slow_is_stopped_and_the_others_are_printed(tmp_path,
         " (limit set by MORGUE_PARSE_TIME_LIMIT_SECONDS); a page built to be slow?\n"
     )
     assert "Jens Stoltenberg" in result.stdout
+
+
+def test_a_folder_without_articles_and_a_data_folder_that_cannot_be_made(tmp_path, seed_path):
+    """One line and exit code 1 each: `parse` and `add` of an empty folder, `add` into a data
+    folder under a file (no traceback, no 'unexpected error')."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_parse(str(empty))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: No article files found (.html,")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    added = subprocess.run(
+        [sys.executable, "-m", "indexer", "add", str(seed_path), "--data-dir", str(blocker / "d")],
+        capture_output=True,
+        text=True,
+        cwd=config.REPO_ROOT,
+        timeout=300,
+    )
+    assert added.returncode == 1
+    assert (
+        added.stderr == f"Error: Cannot create the data folder {blocker / 'd'}: Not a directory\n"
+    )

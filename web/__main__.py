@@ -30,6 +30,7 @@ from pathlib import Path
 
 import config
 from archive import datadir, open_index
+from archive.errors import MorgueError
 from web.secret import load_secret_key
 
 THREADS = 8
@@ -64,6 +65,7 @@ def _read_index(data_dir: Path) -> None:
 def _run_workers(sock: socket.socket, data_dir: Path, workers: int) -> int:
     """Fork the workers and wait; stopping the parent (Ctrl+C, SIGTERM) stops them all."""
     children = []
+    gc.freeze()  # before the fork, so the first collection in a worker copies no shared page
     for _ in range(workers):
         pid = os.fork()
         if pid == 0:
@@ -115,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         reason = getattr(exc, "strerror", None) or exc
         print(f"Cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 1
-    data_dir = args.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir = datadir.create(args.data_dir.resolve())
+    except MorgueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     load_secret_key(data_dir, config.SECRET_KEY)  # once, before the workers share it
     print(f"Morgue is serving {data_dir} at http://{args.host}:{args.port}/", flush=True)
     print("Press Ctrl+C to stop.", flush=True)

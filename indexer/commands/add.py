@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from archive import open_index
+from archive import datadir, open_index
 from indexer.commands.options import data_dir_option
-from indexer.commands.progress import OutcomeBar, echo_summary, warn
-from indexer.files import iter_input_files
+from indexer.commands.progress import OutcomeBar, echo_summary
+from indexer.files import article_files
 from indexer.ingest import Input, ingest
 
 
@@ -46,12 +46,9 @@ def add(paths: tuple[Path, ...], source: str | None, date_: str | None, data_dir
     stopped. A file that cannot be added is reported on stderr and the others go on; the exit code
     is 1 if any failed.
     """
-    files = list(iter_input_files(paths))
-    if not files:
-        warn("No article files found (.html, .htm, .html.gz, .txt).")
-        sys.exit(1)
+    files = article_files(paths)
     overrides = {key: value for key, value in (("source", source), ("date", date_)) if value}
-    index = open_index(data_dir)
+    index = open_index(datadir.create(data_dir))
     with OutcomeBar(len(files), "page") as bar:
         counts = ingest(
             (Input.from_path(path, overrides) for path in files), data_dir, index, on_outcome=bar

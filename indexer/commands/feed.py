@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from archive import open_index
+from archive import datadir, open_index
 from indexer.commands.options import data_dir_option
 from indexer.commands.progress import OutcomeBar, echo_summary, warn
 from indexer.feeds import FeedState, iter_runs
@@ -27,7 +27,7 @@ def feed(targets: tuple[str, ...], data_dir: Path) -> None:
     folder, so running it again only adds what is new. A feed or entry that cannot be read is
     reported on stderr and the others go on; the exit code is 1 if any failed.
     """
-    state = FeedState(data_dir)
+    state = FeedState(datadir.create(data_dir))
     problems = 0
 
     def problem(message: str) -> None:

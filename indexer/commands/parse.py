@@ -10,9 +10,9 @@ import click
 
 from archive.article import Article
 from archive.errors import MorgueError
-from indexer.cpu_limit import TooSlow, parse_time_limit, too_slow_message
+from indexer.cpu_limit import parse_time_limit
 from indexer.entities import extract_entities, load_lexicons
-from indexer.files import iter_input_files, one_line
+from indexer.files import article_files, one_line
 from indexer.parsers import parse_file
 
 
@@ -71,16 +71,13 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     Directories are walked recursively. A file that cannot be parsed is reported on stderr and
     the others go on; the exit code is 1 if any failed.
     """
-    failed = 0
+    files = article_files(paths)
     load_lexicons()
-    for path in iter_input_files(paths):
+    failed = 0
+    for path in files:
         try:
             with parse_time_limit():
                 article = extract_entities(parse_file(path))
-        except TooSlow:
-            failed += 1
-            click.echo(one_line(f"{path}: {too_slow_message()}"), err=True)
-            continue
         except MorgueError as exc:
             failed += 1
             click.echo(one_line(f"{path}: {exc}"), err=True)

@@ -29,9 +29,10 @@ def archive_stats(data_dir: Path) -> dict:
 def render(stats: dict) -> str:
     """The figures as readable lines."""
     originals = stats["originals"]
+    copied = stats["stories_with_copies"]
     lines = [
         f"Articles:           {stats['articles']} ({stats['undated']} undated,"
-        f" {stats['stories_with_copies']} stories with syndicated copies)",
+        f" {copied} {'story' if copied == 1 else 'stories'} with syndicated copies)",
         "Dates:              "
         + (f"{stats['earliest'][:10]} to {stats['latest'][:10]}" if stats["earliest"] else "none"),
         f"Index:              {size_text(stats['index_bytes'])} in {stats['segments']} segments",
