@@ -23,11 +23,10 @@ FEW_GROUPS = 16
 
 @dataclass
 class FacetColumn:
-    """Entries ``(docs[i], values[i])`` sorted by (story, value, doc); value v is ``labels[v]``."""
+    """Entries (a document, a value) sorted by (story, value, doc); value v is ``labels[v]``."""
 
     labels: list[str]
-    docs: np.ndarray  # int64 document numbers
-    values: np.ndarray  # int32 indexes into labels
+    docs: np.ndarray  # int64 document numbers of the entries
     size: int  # number of documents in the index
     rank: np.ndarray  # alphabetical rank of each label, to break ties in :meth:`top`
     index: dict[str, int]  # label -> value number
@@ -71,7 +70,6 @@ class FacetColumn:
         return cls(
             labels,
             docs,
-            values,
             len(story),
             rank,
             {label: i for i, label in enumerate(labels)},
@@ -85,18 +83,15 @@ class FacetColumn:
             value_start,
         )
 
-    def counts(self, mask: np.ndarray, matched: np.ndarray | None = None) -> np.ndarray:
-        """How many stories among the documents in ``mask`` carry each value.
+    def counts(self, matched: np.ndarray) -> np.ndarray:
+        """How many stories among the ``matched`` documents (sorted numbers) carry each value.
 
         Only the matched documents' own entries are looked at (gathered in document order, which
         measured faster than walking every entry even when a third of the archive matches); a
         facet with at most one value per document (source, year, month) keeps each document's
         group in one array and needs no gathering. A group counts once however many of its
-        documents match. ``matched`` is ``np.flatnonzero(mask)`` when the caller already has it
-        (several facets are counted over one mask).
+        documents match.
         """
-        if matched is None:
-            matched = np.flatnonzero(mask)
         if self.single:
             groups = self.doc_group[matched]
         else:

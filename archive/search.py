@@ -116,37 +116,33 @@ def _facets(
     base: np.ndarray,
     selected: dict[str, np.ndarray],
 ) -> tuple[dict[str, list[FacetValue]], int]:
-    """Each facet counted under the other facets' selections; dates without the date filter."""
+    """Each facet counted under the other facets' selections; dates without the date filter.
+
+    Every unselected facet is counted over the same documents (all selections), each selected
+    facet over those without its own selection: one set of matched documents per distinct
+    left-out facet, found once."""
     facets: dict[str, list[FacetValue]] = {}
-    nonzero = _Nonzero()
+    matched_without: dict[str | None, np.ndarray] = {}
+
+    def docs_without(left_out: str | None) -> np.ndarray:
+        if left_out not in matched_without:
+            others = [mask for other, mask in selected.items() if other != left_out]
+            matched_without[left_out] = np.flatnonzero(_all(base, others) if others else base)
+        return matched_without[left_out]
+
     for name in FACETS:
-        others = [mask for other, mask in selected.items() if other != name]
         column = snap.columns[name]
-        mask = _all(base, others) if others else base
-        counts = column.counts(mask, nonzero(mask))
+        counts = column.counts(docs_without(name if name in selected else None))
         keep = tuple(query.include.get(name, ()))
         top = column.top(counts, config.FACET_VALUES_LIMIT, keep)
         facets[name] = [FacetValue(v, c) for v, c in top]
-    dates_mask = _all(matched, selected.values())
+    dated = np.flatnonzero(_all(matched, selected.values()))
     for name in ("years", "months"):
         column = snap.columns[name]
-        counts = column.counts(dates_mask, nonzero(dates_mask))
+        counts = column.counts(dated)
         facets[name] = [FacetValue(v, c) for v, c in column.top(counts, len(column.labels))]
-    undated = int(snap.columns["undated"].counts(dates_mask, nonzero(dates_mask))[0])
+    undated = int(snap.columns["undated"].counts(dated)[0])
     return facets, undated
-
-
-class _Nonzero:
-    """``np.flatnonzero`` of the last mask asked for: the facets are mostly counted over one."""
-
-    def __init__(self) -> None:
-        self._mask: np.ndarray | None = None
-        self._docs = np.zeros(0, dtype=np.int64)
-
-    def __call__(self, mask: np.ndarray) -> np.ndarray:
-        if mask is not self._mask:
-            self._mask, self._docs = mask, np.flatnonzero(mask)
-        return self._docs
 
 
 def _sane(query: SearchQuery) -> tuple[SearchQuery, list[str]]:
