@@ -216,17 +216,16 @@ def _page(
 def _suggestion(snap: Snapshot, text: str, node) -> str | None:
     """The query with each word that occurs nowhere replaced by the closest word that does."""
     corrected = text
-    changed = False
     for word in dict.fromkeys(query_words(node)):
         better = snap.correct(word)
         if better and better != word.lower():
             corrected = _replace_word(corrected, word, better)
-            changed = True
-    return corrected if changed else None
+    return corrected if corrected != text else None
 
 
 def _replace_word(text: str, word: str, better: str) -> str:
-    return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, text, count=1)
+    """``word`` replaced where it stands as a word, never as a field name ("title:")."""
+    return re.sub(rf"(?<!\w){re.escape(word)}(?![\w:])", better, text, count=1)
 
 
 def _no_facets() -> dict[str, list[FacetValue]]:

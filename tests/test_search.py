@@ -351,6 +351,9 @@ def test_did_you_mean(archive_index) -> None:
     assert results.total == 0
     assert results.suggestion == "government"
     assert index.search(SearchQuery(text="government")).suggestion is None
+    # A word written as a field name is not rewritten: "title:(" never became "time:(".
+    broken = index.search(SearchQuery(text="goverment:("))
+    assert broken.notice and broken.suggestion is None
 
 
 def test_no_query_text_ever_fails(archive_index) -> None:
