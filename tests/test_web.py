@@ -376,6 +376,8 @@ def test_python_m_web_serves_with_workers(archive_dir) -> None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=port") as r:
                     assert json.load(r)["total"] == 3
+                    # each request a new connection, taken by an idle worker (web/server.py)
+                    assert r.headers["Connection"] == "close"
                     break
             except urllib.error.URLError:
                 assert time.monotonic() < deadline, "the server did not answer"

@@ -2,13 +2,11 @@
 
 waitress serves each process with threads; Python runs one thread at a time per process, so
 several worker processes share one listening socket to use every core (searches are CPU work).
-There are two processes per core: each keep-alive connection stays with the process that
-accepted it, and the operating system shares the cores between processes more evenly than one
-interpreter shares itself between its threads (measured: p95 248 ms with 2 processes on 2 cores,
-180 with 4, 167 with 8); beyond two per core each process sees too few of the searches to keep
-the posting lists of common words decoded, and the CPU per page grows again. The index's arrays
-are read once before the processes fork, so they share those pages instead of each holding its
-own copy.
+Each request goes to an idle process (web/server.py). There are two processes per core, so that
+a core never waits while a process writes its answer or reads the next request; beyond two per
+core each process sees too few of the searches to keep the posting lists of common words
+decoded, and the CPU per page grows again. The index's arrays are read once before the
+processes fork, so they share those pages instead of each holding its own copy.
 
 The objects alive at start (the app, the index) are frozen out of Python's cycle collector, and
 it runs every GC_THRESHOLD container allocations instead of 700: a search page allocates a few
@@ -33,22 +31,26 @@ from archive import datadir, open_index
 from archive.errors import MorgueError
 from web.secret import load_secret_key
 
-THREADS = 8
 GC_THRESHOLD = 10_000
 PROCESSES_PER_CORE = 2
 DEFAULT_WORKERS = min((os.cpu_count() or 1) * PROCESSES_PER_CORE, 8)
 
 
-def _serve(sock: socket.socket, data_dir: Path) -> None:
+def _serve(sock: socket.socket, data_dir: Path, *, shared: bool) -> None:
+    """Serve on ``sock``; ``shared``: other worker processes accept from it too."""
     from waitress import serve
 
     from web import create_app
+    from web.server import THREADS, balanced_server
 
     app = create_app({"DATA_DIR": data_dir})
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD)
     with contextlib.suppress(KeyboardInterrupt):
-        serve(app, sockets=[sock], threads=THREADS, ident="Morgue")
+        if shared:
+            balanced_server(app, sock).run()
+        else:
+            serve(app, sockets=[sock], threads=THREADS, ident="Morgue")
 
 
 def _read_index(data_dir: Path) -> None:
@@ -69,7 +71,7 @@ def _run_workers(sock: socket.socket, data_dir: Path, workers: int) -> int:
     for _ in range(workers):
         pid = os.fork()
         if pid == 0:
-            _serve(sock, data_dir)
+            _serve(sock, data_dir, shared=True)
             os._exit(0)
         children.append(pid)
     # The parent serves nothing: its files of the index close (a commit may delete them), the
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Press Ctrl+C to stop.", flush=True)
     _read_index(data_dir)
     if args.workers <= 1 or not hasattr(os, "fork"):
-        _serve(sock, data_dir)
+        _serve(sock, data_dir, shared=False)
         return 0
     return _run_workers(sock, data_dir, args.workers)
 
