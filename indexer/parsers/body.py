@@ -44,8 +44,10 @@ _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 
 
 # Built once: trafilatura otherwise builds its options from its config file on every page.
+# "txt": bare_extraction then hands over the body tree we read without also rendering it as
+# text ("python" does, for a Document.text we never use).
 _TRAFILATURA_OPTIONS = Extractor(
-    output_format="python", fast=True, comments=False, tables=True, with_metadata=False
+    output_format="txt", fast=True, comments=False, tables=True, with_metadata=False
 )
 
 

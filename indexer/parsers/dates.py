@@ -35,10 +35,11 @@ _URL_DATE = re.compile(
     r"[/_-]((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.\w+$|$)"
 )
 # A timestamp with seconds (or an ISO "T") followed by a UTC offset: "…T12:00:00-04:00",
-# "Fri, 01 May 2020 23:00:00 -0400". The match starts at the minutes' or seconds' "d:dd" and
-# looks back for the rest: twice as fast over a whole page as starting with the alternatives.
+# "Fri, 01 May 2020 23:00:00 -0400". The match starts at the colon before the minutes or seconds
+# and looks back for the rest: a pattern that starts with a literal character is searched for
+# by that character, ten times as fast over a whole page as one that starts with a digit.
 _OFFSET_IN_PAGE = re.compile(
-    r"\d:\d\d(?:(?<=T\d\d:\d\d)|(?<=\d\d:\d\d:\d\d))"
+    r":\d\d(?:(?<=T\d\d:\d\d)|(?<=\d\d:\d\d:\d\d))"
     r"(?:\.\d+)?\s?(?:GMT|UTC)?([+-])(\d\d):?([0-5]\d)(?![\d:])"
 )
 # Country domains sites use for other reasons than their country (".tv", ".io", ".fm"…).

@@ -40,8 +40,12 @@ _DECLARED_CHARSET = re.compile(
 _AS_CP1252 = {"latin_1", "iso8859-1", "ascii", "us-ascii", "cp1252", "windows-1252"}
 
 # Characters that never appear in text: C0 controls other than tab, newlines and form feed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Counted as bytes of the UTF-8 form, where each is one byte that no other character uses:
+# bytes.translate deletes all other bytes three times as fast as a regex finds the controls.
+_CONTROL = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 _MAX_CONTROL_SHARE = 0.01
+_CHECKED_CHARS = 65536
 
 
 def _too_large(size: int) -> UnreadableFile:
@@ -112,7 +116,9 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def _check_text(text: str) -> str:
-    if text and len(_CONTROL.findall(text[:65536])) > _MAX_CONTROL_SHARE * min(len(text), 65536):
+    head = text[:_CHECKED_CHARS]
+    controls = len(head.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
+    if controls > _MAX_CONTROL_SHARE * len(head):
         raise UnreadableFile("binary data, not text")
     return text
 
