@@ -24,6 +24,9 @@ from archive.index.writer import HELPER_SHARE, Writer, helper_writer
 from archive.results import Hit, Results, SearchQuery
 from archive.search import run_search
 
+# Stories sent to the helper process at a time: its first wait is short, the messages few.
+_STORIES_PER_MESSAGE = 25
+
 
 class ArticleIndex:
     """The archive's index in ``index_dir``: opened, or created when missing."""
@@ -95,25 +98,27 @@ class ArticleIndex:
         ``parallel``: a large batch has most of its documents written by a second process
         (``config.INDEX_HELPER_MIN_BATCH``); pass False when the other cores are busy anyway
         (parsing workers), where the extra process only competes with them."""
-        latest = {a.id: a for a in articles}
+        latest = list({a.id: a for a in articles}.values())
         if not latest:
             return
         with self._writing() as (writer, copies):
-            docs = [
-                document(article, copies.link(article.id, dedup.signature(article.body)))
-                for article in latest.values()
-            ]
-            use_helper = parallel and 0 < config.INDEX_HELPER_MIN_BATCH <= len(docs)
-            shared = round(len(docs) * HELPER_SHARE) if use_helper else 0
+            use_helper = parallel and 0 < config.INDEX_HELPER_MIN_BATCH <= len(latest)
+            shared = round(len(latest) * HELPER_SHARE) if use_helper else 0
             helper = (
-                SegmentHelper(self._ix, docs[:shared], helper_writer, writer.writelock)
+                SegmentHelper(self._ix, latest[:shared], document, helper_writer, writer.writelock)
                 if shared
                 else None
             )
             try:
-                for doc in docs:  # the replaced versions, wherever they are
-                    writer.delete_by_term("id", doc["id"])
-                for doc in docs[shared:]:
+                # The helper's stories first, in pieces, so that it writes while the rest is
+                # linked; linking stays in the batch's order (a copy finds an earlier one).
+                for start in range(0, shared, _STORIES_PER_MESSAGE):
+                    piece = latest[start : min(start + _STORIES_PER_MESSAGE, shared)]
+                    helper.send([_link(copies, article) for article in piece])
+                own = [document(article, _link(copies, article)) for article in latest[shared:]]
+                for article in latest:  # the replaced versions, wherever they are
+                    writer.delete_by_term("id", article.id)
+                for doc in own:
                     writer.add_document(**doc)
                 writer.commit_with(helper)
             except BaseException:
@@ -195,6 +200,11 @@ class ArticleIndex:
                 if snap is not None:
                     snap.close()
             self._snapshot = self._retired = None
+
+
+def _link(copies: dedup.CopyFinder, article: Article) -> str | None:
+    """The story of syndicated copies an article belongs to (recorded in ``copies``)."""
+    return copies.link(article.id, dedup.signature(article.body))
 
 
 def _reopener(ix: index.FileIndex, searcher: Searcher):

@@ -1,11 +1,15 @@
 """A second process writing part of a commit's documents into a segment of its own.
 
 Whoosh writes a segment in one process, and its posting codec is half of the indexing time, so a
-big commit uses one core. The writing process forks a helper for the first part of the
-documents; the helper writes them as a finished segment (no lock, no table of contents) and
-hands the segment back; the writer commits it with its own in one table of contents. A crash
-anywhere before that write leaves the old generation; the helper's files, referenced by no table
-of contents, are deleted by the next commit.
+big commit uses one core. The writing process forks a helper for the first part of the articles
+as soon as the commit starts; the helper builds and writes their documents as a finished segment
+(no lock, no table of contents) and hands the segment back; the writer commits it with its own in
+one table of contents. A crash anywhere before that write leaves the old generation; the
+helper's files, referenced by no table of contents, are deleted by the next commit.
+
+An article's document needs what only the writing process can find in order (the story of
+syndicated copies, from the copies table), so that part is streamed to the helper in small
+pieces: the helper starts writing after the first piece, not after the whole batch was linked.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
+from typing import Any
 
 from whoosh import index, writing
 
@@ -20,7 +25,9 @@ from archive.errors import MorgueError
 
 
 class SegmentHelper:
-    """A forked process writing ``docs`` into a new segment of ``ix`` with ``make_writer``.
+    """A forked process writing ``make_document(item, extra)`` for each of ``items`` into a new
+    segment of ``ix`` with ``make_writer``; the ``extra`` of each item comes through
+    :meth:`send`, in the items' order.
 
     ``lock`` is the writing process's index lock: the helper closes its inherited copy, so that
     the lock ends with the writing process even if that is killed while the helper works.
@@ -29,17 +36,27 @@ class SegmentHelper:
     def __init__(
         self,
         ix: index.FileIndex,
-        docs: list[dict],
+        items: list,
+        make_document: Callable[[Any, Any], dict],
         make_writer: Callable[[index.FileIndex], writing.SegmentWriter],
         lock,
     ) -> None:
-        context = multiprocessing.get_context("fork")  # the documents are shared, not pickled
+        context = multiprocessing.get_context("fork")  # the items are shared, not pickled
         self._answers, answer = context.Pipe(duplex=False)
+        inbox, self._outbox = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_write_segment, args=(ix, docs, make_writer, lock.fd, answer), daemon=True
+            target=_write_segment,
+            args=(ix, items, make_document, make_writer),
+            kwargs={"lock_fd": lock.fd, "inbox": (inbox, self._outbox), "answer": answer},
+            daemon=True,
         )
         self._process.start()
         answer.close()
+        inbox.close()
+
+    def send(self, extras: list) -> None:
+        """The extras of the next ``len(extras)`` items."""
+        self._outbox.send(extras)
 
     def segment(self):
         """The helper's finished segment (waits for it)."""
@@ -48,8 +65,7 @@ class SegmentHelper:
         except EOFError:
             kind, value = "error", f"exit code {self._process.exitcode}"
         finally:
-            self._answers.close()
-            self._process.join()
+            self._close()
         if kind == "error":
             raise MorgueError(f"The process writing part of the batch failed: {value}")
         return value
@@ -58,19 +74,31 @@ class SegmentHelper:
         """Stop the helper (its files are left for the next commit to delete)."""
         if self._process.is_alive():
             self._process.kill()
-        self._process.join()
+        self._close()
+
+    def _close(self) -> None:
+        self._outbox.close()
         self._answers.close()
+        self._process.join()
 
 
-def _write_segment(ix, docs: list[dict], make_writer, lock_fd: int, answer) -> None:
+def _write_segment(ix, items: list, make_document, make_writer, *, lock_fd, inbox, answer):
+    inbox, sending_end = inbox
     try:
         os.close(lock_fd)
+        sending_end.close()  # so that the inbox ends (EOFError) if the writing process dies
         writer = make_writer(ix)
-        for doc in docs:
-            writer.add_document(**doc)
+        done = 0
+        while done < len(items):
+            extras = inbox.recv()
+            for item, extra in zip(items[done : done + len(extras)], extras, strict=True):
+                writer.add_document(**make_document(item, extra))
+            done += len(extras)
         # The segment is finished but not committed: the writing process's table of contents
         # takes it, and that process removes the shared temporary folder when it ends.
         answer.send(("segment", writer._finalize_segment()))
+    except EOFError:
+        pass  # the writing process ended (killed) before sending everything: nothing to give
     except BaseException as exc:  # noqa: BLE001 - reported to the writing process, which raises
         answer.send(("error", repr(exc)[:300]))
     finally:
