@@ -1,10 +1,11 @@
 """The web front end under load: the search page with all facets, and feeds with conditional GETs.
 
 Morgue is served as in production (``python -m web``: waitress, one worker process per core) on
-loopback; N client threads (default 8), each with its own keep-alive connection, send requests
-for a bounded time and count. Reported per scenario: requests, errors, round-trip p50/p95/p99
-and the server's own time (its ``Server-Timing`` header) p95. Targets: search page p95 <= 150
-ms, feed p95 <= 50 ms with conditional GETs.
+loopback; N client threads (default 8) send requests for a bounded time and count, each over its
+own connection, opened again whenever the server ends it (several workers end every connection
+after its response, so that an idle worker takes the next request). Reported per scenario:
+requests, errors, round-trip p50/p95/p99 and the server's own time (its ``Server-Timing``
+header) p95. Targets: search page p95 <= 150 ms, feed p95 <= 50 ms with conditional GETs.
 
 The archive is an index built by bench/search.py (``--work``/<size>/index, e.g. 100,000
 articles); it is linked into a scratch data folder so the benchmark never writes into it.
