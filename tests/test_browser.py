@@ -1,4 +1,5 @@
-"""A real browser (Debian's chromium, driven by Playwright) on the app served by waitress.
+"""A real browser (Debian's chromium, driven by Playwright) on the app served as each worker
+process of ``python -m web`` serves it (waitress; every connection ends after its response).
 
 Search, narrow by a person, exclude a country, save the search, open its feed; screenshots of the
 search and article pages go to test-artifacts/.
@@ -7,14 +8,13 @@ search and article pages go to test-artifacts/.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from waitress.server import create_server
+from web_fixtures import serving
 
 import config
 from web import create_app
@@ -39,15 +39,8 @@ def base_url(tmp_path: Path, run_indexer) -> Iterator[str]:
     data_dir = tmp_path / "data"
     code, _, err = run_indexer("add", "--data-dir", data_dir, config.SAMPLES_DIR)
     assert code == 0, err
-    app = create_app({"DATA_DIR": data_dir})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with serving(create_app({"DATA_DIR": data_dir})) as server:
         yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ new connection, and every response ends its connection, so requests go to idle p
 from __future__ import annotations
 
 import http.client
-import socket
 import threading
 import time
 
-from waitress import wasyncore
-
-from web.server import balanced_server
+from web_fixtures import serving
 
 
 def _eventually(condition, seconds: float = 10) -> bool:
@@ -31,22 +28,18 @@ def test_a_busy_server_stops_accepting_until_its_request_is_answered() -> None:
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
         return [b"ok"]
 
-    sock = socket.create_server(("127.0.0.1", 0))
-    server = balanced_server(slow_app, sock)
-    threading.Thread(target=server.run, daemon=True).start()
-    client = http.client.HTTPConnection(*sock.getsockname(), timeout=10)
-    try:
-        assert server.readable()
-        client.request("GET", "/")
-        assert entered.wait(10)
-        assert not server.readable(), "a process serving a request must leave new ones to others"
-        release.set()
-        response = client.getresponse()
-        assert response.read() == b"ok"
-        assert response.getheader("Connection") == "close"
-        assert _eventually(server.readable), "an idle process accepts again"
-    finally:
-        release.set()
-        client.close()
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)
+    with serving(slow_app) as server:
+        client = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+        try:
+            assert server.readable()
+            client.request("GET", "/")
+            assert entered.wait(10)
+            assert not server.readable(), "a process serving a request leaves new ones to others"
+            release.set()
+            response = client.getresponse()
+            assert response.read() == b"ok"
+            assert response.getheader("Connection") == "close"
+            assert _eventually(server.readable), "an idle process accepts again"
+        finally:
+            release.set()
+            client.close()

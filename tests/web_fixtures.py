@@ -3,13 +3,19 @@ archive of webdata.py indexed in tmp_path, and the app serving it."""
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from waitress import wasyncore
 from webdata import ADMIN_TOKEN, articles
 
 from archive import open_index
 from web import create_app
+from web.server import IdleAcceptingServer, balanced_server
 
 
 @pytest.fixture
@@ -43,3 +49,17 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@contextmanager
+def serving(app: Callable) -> Iterator[IdleAcceptingServer]:
+    """``app`` served on a free local port as a worker of ``python -m web`` serves it."""
+    server = balanced_server(app, socket.create_server(("127.0.0.1", 0)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)  # the loop ends when its map is empty
+        thread.join(timeout=5)
