@@ -15,6 +15,7 @@ Independent tests, each cheap:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -26,8 +27,11 @@ _FURNITURE_WORDS = (
     r"most-read|popular|trending|outbrain|taboola|promo|sidebar|breadcrumbs?|tags|author-bio|"
     r"bylines?|signature|dateline|timestamp|date|authors?|auteur|autor"
 )
+# Searched in the element's class and id together, token by token: a token starts at the string's
+# start or after a space, ends at its end or before one.
 _FURNITURE = re.compile(
-    rf"^(?:{_FURNITURE_WORDS})(?:$|[-_])|[-_](?:{_FURNITURE_WORDS})$", re.IGNORECASE
+    rf"(?:^|(?<=\s))(?:{_FURNITURE_WORDS})(?=$|\s|[-_])|[-_](?:{_FURNITURE_WORDS})(?=$|\s)",
+    re.IGNORECASE,
 )
 # Walked with iter(), not XPath: libxml2 sorts a large "//*[…]" result in quadratic time.
 _FURNITURE_TAGS = ("div", "section", "aside", "ul", "ol", "nav", "footer", "form", "p")
@@ -99,9 +103,14 @@ def _is_link_only(element: HtmlElement) -> bool:
     return text > 0 and sum(_text_length(a) for a in links) >= _LINK_LIST_SHARE * text
 
 
+@lru_cache(maxsize=4096)
+def _names_furniture(names: str) -> bool:
+    """Whether a class and id (the same few recur all over a page and a site) name furniture."""
+    return _FURNITURE.search(names) is not None
+
+
 def _is_furniture(element: HtmlElement) -> bool:
-    names = f"{element.get('class', '')} {element.get('id', '')}".split()
-    if not any(_FURNITURE.search(name) for name in names):
+    if not _names_furniture(f"{element.get('class', '')} {element.get('id', '')}"):
         return False
     if element.find(".//h1") is not None:
         return False  # the block holding the headline is the article ("page and-w-sidebar")
