@@ -1,11 +1,11 @@
 """The web server under load while `python -m indexer add` writes thousands of articles.
 
 Morgue is served as in production (``python -m web``, as bench/web.py serves it) from a fresh
-data folder; N client threads (default 8), each with its own keep-alive connection, send a mix of
-requests (search page, JSON search, facets, the ad-hoc feed, article pages of ids already seen,
-the home page) while ``python -m indexer add`` indexes real Wikinews articles written as ``.txt``
-files. A watcher opens the index from outside to see each commit, then polls the server until a
-search counts the committed articles.
+data folder; N client threads (default 8), each over its own connection (opened again when the
+server ends it), send a mix of requests (search page, JSON search, facets, the ad-hoc feed,
+article pages of ids already seen, the home page) while ``python -m indexer add`` indexes real
+Wikinews articles written as ``.txt`` files. A watcher opens the index from outside to see each
+commit, then polls the server until a search counts the committed articles.
 
 Reported: requests and failed requests (any 5xx, unexpected status or broken connection), round
 trip p50/p95/p99, each commit's count and how long the server took to show it, the ``add`` exit
