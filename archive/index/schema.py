@@ -7,6 +7,7 @@ stored fields, the term lexicon, and columns read in bulk per segment (facets, d
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from collections import defaultdict
 from functools import lru_cache
@@ -15,6 +16,7 @@ from whoosh import columns, fields, formats
 from whoosh.analysis import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 from archive.article import Article
 from archive.results import FACETS
@@ -93,8 +95,24 @@ class StemmedPositions(formats.Positions):
             if word is not None:
                 pos = index if pos is None else pos + 1
                 positions[word].append(pos)
+        encode = self.encode
+        boost = self.field_boost
         for word, found in positions.items():
-            yield word, len(found), len(found) * self.field_boost, self.encode(found)
+            if len(found) == 1:  # most words of an article: their value is one of few
+                yield word, 1, boost, _ONE_POSITION + _single_position(found[0])
+            else:
+                yield word, len(found), len(found) * boost, encode(found)
+
+
+# Whoosh's Positions.encode of one position: the count, then the pickled list. The two are
+# joined per posting: a cached value shared between postings would be pickled once per block
+# and then referenced, which changes the block's bytes.
+_ONE_POSITION = pack_uint(1)
+
+
+@lru_cache(maxsize=100_000)
+def _single_position(pos: int) -> bytes:
+    return pickle.dumps([pos], 2)
 
 
 def stemming_analyzer():
