@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from lxml.etree import XPath, iterwalk
+from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from archive.article import Caption
@@ -138,13 +138,6 @@ _CREDIT_HINT = (
     "or contains(@class,'ttribution') or contains(@class,'ource')"
 )
 _HIDDEN_HINT = "contains(@class,'creen') or contains(@class,'hidden') or contains(@class,'sr-only')"
-# Every <figcaption>, and every element whose class says "caption" in any case: found by libxml2
-# without touching the other elements from Python (translate lower-cases ASCII only, and no other
-# character lower-cases to one of these letters).
-_CANDIDATES = XPath(
-    "descendant-or-self::figcaption"
-    " | descendant-or-self::*[contains(translate(@class, 'APTION', 'aption'), 'aption')]"
-)
 # Captions sit beside pictures; an element holding one is a wrapper, not a caption.
 _MEDIA_XPATH = ".//img | .//picture | .//video | .//iframe | .//figure"
 _PHOTO_XPATH = ".//img | .//picture"
@@ -266,7 +259,10 @@ def extract_captions(tree: HtmlElement, extra: list[str] | None = None) -> list[
     """
     found: list[Caption] = []
     last_figure = None
-    candidates = _CANDIDATES(tree)
+    candidates = [
+        e for e in tree.iter()
+        if e.tag == "figcaption" or "aption" in (e.get("class") or "").lower()
+    ]  # fmt: skip
     for element in _outermost([e for e in candidates if _is_caption_element(e)]):
         caption = _caption_from_element(element)
         teaser = _is_teaser(element, caption)
