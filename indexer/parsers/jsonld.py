@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml.html import HtmlElement
 
@@ -54,10 +54,10 @@ def types_of(obj: dict) -> list[str]:
     return [v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)]
 
 
-def jsonld_objects(tree: HtmlElement) -> list[dict]:
-    """All objects from the page's ``application/ld+json`` scripts, in document order."""
+def jsonld_objects(scripts: Iterable[HtmlElement]) -> list[dict]:
+    """All objects from a page's ``application/ld+json`` scripts, in document order."""
     objects: list[dict] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+    for script in scripts:
         objects.extend(_walk(_load(script.text or "")))
     return objects
 

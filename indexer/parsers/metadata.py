@@ -2,8 +2,9 @@
 
 Sources in order of trust: JSON-LD (the publisher's structured statement), then ``<meta>`` tags
 (OpenGraph, Twitter, Parse.ly, Sailthru, Dublin Core…), then microdata and ``<time>`` in the
-markup. Each field takes the first source that states it. Pure lxml XPath over one tree: this
-runs for every page we index, so it must cost a few milliseconds, not a second parse.
+markup. Each field takes the first source that states it. Pure reading of one lxml tree, whose
+elements that matter are gathered in two walks (:mod:`.page_elements`): this runs for every page
+we index, so it must cost a few milliseconds, not a second parse.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from indexer.parsers.authors import clean_authors
@@ -27,6 +29,7 @@ from indexer.parsers.jsonld import (
     resolve_references,
     text_values,
 )
+from indexer.parsers.page_elements import PageElements, page_elements
 from indexer.parsers.site import (
     TITLE_SEPARATORS,
     breadcrumb_section,
@@ -66,6 +69,7 @@ class _Sources:
     """The page's statements, each read once: JSON-LD, meta tags, Parse.ly, microdata."""
 
     tree: HtmlElement
+    elements: PageElements
     objects: list[dict]
     article: dict
     tags: dict[str, list[str]]
@@ -104,10 +108,9 @@ _MAX_DESCRIPTION = 600
 # <time> elements beyond the first few belong to other stories (related links, comments).
 _MAX_TIME_ELEMENTS = 4
 _MICRODATA_PROPS = ("datePublished", "dateModified", "author", "publisher", "articleSection")
-# Every itemprop, filtered in Python: a predicate of five comparisons costs libxml2 3 times more.
-_ITEMPROP_ELEMENTS = "//*[@itemprop][not(self::meta)]"
+_ITEMPROP_NAME = XPath('.//*[@itemprop="name"]')
 _BYLINE_CLASS = "contains(@class, 'byline') or contains(@class, 'author')"
-_BYLINE_ELEMENTS = (
+_BYLINE_ELEMENTS = XPath(
     f"//body//*[{_BYLINE_CLASS}][not(.//*[{_BYLINE_CLASS}])]"
     "[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@class, 'related')])]"
 )
@@ -118,10 +121,10 @@ _SAME_PUBLICATION = timedelta(hours=30)
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]+)*$", re.IGNORECASE)
 
 
-def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+def _meta_tags(metas: list[HtmlElement]) -> dict[str, list[str]]:
     """Every ``<meta>`` value by its lower-cased name, property, itemprop or http-equiv."""
     tags: dict[str, list[str]] = {}
-    for meta in tree.xpath("//meta[@content]"):
+    for meta in metas:
         content = clean_spaces(meta.get("content"))
         if not content:
             continue
@@ -153,17 +156,17 @@ def _spaced_text(element: HtmlElement) -> str:
     return clean_spaces(" ".join(element.itertext()))
 
 
-def _microdata(tree: HtmlElement) -> dict[str, list[str]]:
+def _microdata(itemprops: list[HtmlElement]) -> dict[str, list[str]]:
     """Values of the microdata properties we read, in one pass over the page.
 
     A value is the element's content/datetime attribute or its text (for an author, the text of
     its ``itemprop="name"``). ``<meta itemprop>`` is read with the other meta tags.
     """
     values: dict[str, list[str]] = {prop: [] for prop in _MICRODATA_PROPS}
-    for element in tree.xpath(_ITEMPROP_ELEMENTS):
+    for element in itemprops:
         if element.get("itemprop") not in values:
             continue
-        names = element.xpath('.//*[@itemprop="name"]')
+        names = _ITEMPROP_NAME(element)
         source = names[0] if names else element
         value = clean_spaces(
             source.get("content") or source.get("datetime") or _spaced_text(source)
@@ -178,10 +181,11 @@ def _first_date(values: list[object]) -> datetime | None:
 
 
 def _read_sources(tree: HtmlElement) -> _Sources:
-    objects = jsonld_objects(tree)
-    tags = _meta_tags(tree)
-    return _Sources(tree, objects, article_object(objects) or {}, tags, _parsely_page(tags),
-                    _microdata(tree))  # fmt: skip
+    elements = page_elements(tree)
+    objects = jsonld_objects(elements.jsonld_scripts)
+    tags = _meta_tags(elements.metas)
+    return _Sources(tree, elements, objects, article_object(objects) or {}, tags,
+                    _parsely_page(tags), _microdata(elements.itemprops))  # fmt: skip
 
 
 def _is_bare_day(value: datetime) -> bool:
@@ -189,9 +193,10 @@ def _is_bare_day(value: datetime) -> bool:
     return value.utcoffset() == timedelta(0) and value.time() == time.min
 
 
-def _time_elements(tree: HtmlElement) -> list[datetime]:
+def _time_elements(times: list[HtmlElement]) -> list[datetime]:
     """The first few ``<time datetime>`` values of the page that state a time of day."""
-    values = (read_stated(value) for value in tree.xpath("//time/@datetime")[:_MAX_TIME_ELEMENTS])
+    stated = [value for element in times if (value := element.get("datetime")) is not None]
+    values = (read_stated(value) for value in stated[:_MAX_TIME_ELEMENTS])
     return [value for value in values if value and not _is_bare_day(value)]
 
 
@@ -222,9 +227,11 @@ def _published(src: _Sources) -> datetime | None:
     a local time mislabelled as UTC. The earliest statement close to the most trusted one is
     the original publication; a far older one is a stale default and does not count.
     """
-    times = src.tree.xpath(
-        "//time[@pubdate]/@datetime | //time[@itemprop='datePublished']/@datetime"
-    )
+    times = [
+        value for element in src.elements.times
+        if (value := element.get("datetime")) is not None
+        and (element.get("pubdate") is not None or element.get("itemprop") == "datePublished")
+    ]  # fmt: skip
     values = (
         [src.article.get("datePublished")]
         + [value for key in _META_PUBLISHED for value in src.tags.get(key, [])[:1]]
@@ -235,7 +242,7 @@ def _published(src: _Sources) -> datetime | None:
     stated = [date for value in values if (date := read_stated(value))]
     if stated:
         same = [date for date in stated if abs(date - stated[0]) <= _SAME_PUBLICATION]
-        return _most_precise(same, _time_elements(src.tree))
+        return _most_precise(same, _time_elements(src.elements.times))
     return _first_date(
         [src.article.get("dateCreated"), src.article.get("uploadDate")]
         + [value for key in _META_DATED for value in src.tags.get(key, [])[:1]]
@@ -308,11 +315,14 @@ def _description(article: dict, tags: dict[str, list[str]]) -> str | None:
 
 def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:
     """The page's canonical URL; a site's home page is never an article's canonical address."""
+    return _canonical_url(page_elements(tree), url)
+
+
+def _canonical_url(elements: PageElements, url: str | None) -> str | None:
     # <link rel=canonical> first: a syndicated copy names the original there, itself in og:url.
-    hrefs = tree.xpath('//link[@rel="canonical"]/@href') + tree.xpath(
-        '//meta[@property="og:url"]/@content'
-    )
-    for href in hrefs:
+    hrefs = [link.get("href") for link in elements.links if link.get("rel") == "canonical"]
+    hrefs += [meta.get("content") for meta in elements.metas if meta.get("property") == "og:url"]
+    for href in (href for href in hrefs if href is not None):
         absolute = absolute_url(url, href)
         parts = split_url(absolute)
         if parts.scheme in ("http", "https") and parts.netloc and parts.path.strip("/"):
@@ -320,10 +330,10 @@ def canonical_url(tree: HtmlElement, url: str | None = None) -> str | None:
     return None
 
 
-def _headings(tree: HtmlElement) -> tuple[list[str], list[str]]:
+def _headings(headings: list[HtmlElement]) -> tuple[list[str], list[str]]:
     """Headlines shown in the page (``itemprop=headline``, ``<h1>``), and ``<h1>`` logos."""
     headlines, logos = [], []
-    for element in tree.xpath('//*[@itemprop="headline"][not(self::meta)] | //h1'):
+    for element in headings:
         text = clean_spaces(element.text_content())
         if text:
             is_logo = element.get("itemprop") != "headline" and is_site_logo(element)
@@ -367,7 +377,7 @@ def _authors(src: _Sources, site_names: list[str]) -> list[str]:
         [value for key in _META_AUTHOR for value in src.tags.get(key, [])],
         text_values(src.parsely.get("author")),
         src.micro["author"],
-        [_spaced_text(a) for a in src.tree.xpath('//a[@rel="author"]')],
+        [_spaced_text(a) for a in src.elements.author_links],
     ]
     for values in sources:
         names = clean_authors(values, site_names)
@@ -381,7 +391,7 @@ def _authors(src: _Sources, site_names: list[str]) -> list[str]:
 def _byline_texts(tree: HtmlElement) -> list[str]:
     """Short texts of the first innermost elements whose class says byline or author."""
     texts = []
-    for element in tree.xpath(_BYLINE_ELEMENTS):
+    for element in _BYLINE_ELEMENTS(tree):
         text = _spaced_text(element)
         if 0 < len(text) <= _MAX_BYLINE_CHARS:
             texts.append(text)
@@ -400,12 +410,13 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     src = _read_sources(tree)
     article, tags = src.article, src.tags
     stated_site = _stated_site(src)
-    shown, logos = _headings(tree)
+    shown, logos = _headings(src.elements.headings)
     headline = _title(src, shown, stated_site)
-    page_title = clean_spaces(tree.findtext(".//title") or "")
+    titles = src.elements.titles
+    page_title = clean_spaces((titles[0].text if titles else None) or "")
     site_name = (stated_site or name_in_title(page_title, headline) or next(iter(logos), None)
                  or _first(tags, _META_APP))  # fmt: skip
-    canonical = canonical_url(tree, url)
+    canonical = _canonical_url(src.elements, url)
     page_url = url or canonical
     title = headline or page_title
     title = strip_site_suffix(title, site_name, page_url) if title else None
