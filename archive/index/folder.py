@@ -116,8 +116,8 @@ class ArticleIndex:
                     piece = latest[start : min(start + _STORIES_PER_MESSAGE, shared)]
                     helper.send([_link(copies, article) for article in piece])
                 own = [document(article, _link(copies, article)) for article in latest[shared:]]
-                for article in latest:  # the replaced versions, wherever they are
-                    writer.delete_by_term("id", article.id)
+                # The replaced versions, wherever they are.
+                writer.delete_by_terms("id", [article.id for article in latest])
                 for doc in own:
                     writer.add_document(**doc)
                 writer.commit_with(helper)

@@ -10,7 +10,13 @@ from itertools import groupby
 from operator import itemgetter, sub
 
 from whoosh import index, writing
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3PostingsWriter,
+    W3TermInfo,
+)
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util import fib
@@ -42,6 +48,16 @@ class Writer(writing.SegmentWriter):
         super().__init__(*args, **kwargs)
         self.fieldwriter._codec = _WRITING_CODEC  # the segment keeps (and pickles) Whoosh's own
 
+    def delete_by_terms(self, fieldname: str, texts: list[str]) -> None:
+        """Whoosh's ``delete_by_term`` for each of ``texts``: one term lookup per segment and
+        text, where Whoosh set up a query matcher in every segment for each (a build's
+        commits, with dozens of segments, spent a second on it)."""
+        for leaf, offset in self.searcher().reader().leaf_readers():
+            for text in texts:
+                if (fieldname, text) in leaf:
+                    for docnum in leaf.postings(fieldname, text).all_ids():
+                        self.delete_document(offset + docnum)
+
     def commit_with(self, helper: SegmentHelper | None) -> None:
         """Commit as Whoosh's ``commit()`` does (small segments merged), with the helper's
         segment (documents before this writer's) in the same table of contents.
@@ -59,12 +75,58 @@ class Writer(writing.SegmentWriter):
         self._commit_toc(final + shared + own)
         self._finish()
 
+    def add_postings_to_pool(self, reader, startdoc: int, docmap) -> None:
+        """Whoosh's, with the postings of a merged segment read by :func:`_live_postings`."""
+        if not isinstance(reader, SegmentReader):
+            super().add_postings_to_pool(reader, startdoc, docmap)
+            return
+        add = self.pool.add
+        for fieldname, btext, docnum, weight, value in _live_postings(reader):
+            newdoc = startdoc + docnum if docmap is None else docmap[docnum]
+            add((fieldname, btext, newdoc, weight, value))
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = _FieldLengths(self.per_document_reader())
         _add_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         lengths.close()
+
+
+def _live_postings(reader: SegmentReader):
+    """``reader.iter_postings()``: the postings of a segment's live documents, as
+    ``(fieldname, btext, docnum, weight, value)``, of the fields in the schema.
+
+    Whoosh looks every term up again in the segment's hash table and steps through its postings
+    one call at a time: merging segments took three times as long as writing their documents
+    afresh. Here the terms are read in file order with their postings' places, and the postings
+    a block at a time.
+    """
+    terms = reader._terms
+    postfile = terms._postfile
+    codec = terms._codec
+    deleted = reader.deleted_docs_set
+    schema = reader.schema
+    for (fieldname, btext), terminfo in terms.items():
+        if fieldname not in schema:
+            continue
+        matcher = codec.postings_reader(postfile, terminfo, schema[fieldname].format)
+        if not isinstance(matcher, W3LeafMatcher):  # postings inlined in the term's entry
+            while matcher.is_active():
+                if matcher.id() not in deleted:
+                    yield fieldname, btext, matcher.id(), matcher.weight(), matcher.value()
+                matcher.next()
+            continue
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            matcher._read_values()
+            for docnum, weight, value in zip(
+                matcher._ids, matcher._weights, matcher._values, strict=True
+            ):
+                if docnum not in deleted:
+                    yield fieldname, btext, docnum, weight, value
+            matcher._next_block()
 
 
 def _add_postings(fieldwriter, schema, lengths: _FieldLengths, postings) -> None:
