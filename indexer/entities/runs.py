@@ -9,6 +9,7 @@ copied text breaks lines inside names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -59,7 +60,7 @@ class Run:
     def end(self) -> int:
         return self.words[-1].end
 
-    @property
+    @cached_property  # asked for hundreds of times per run by the person rules
     def texts(self) -> list[str]:
         return [w.text for w in self.words]
 
@@ -184,24 +185,32 @@ def _initial(word: str) -> bool:
     return len(word) == 2 and word[1] == "."
 
 
+def _skip(text: str, position: int, chars: str, step: int) -> int:
+    """The first position from ``position`` on (or back, for a step of -1) not at one of
+    ``chars``; the text is never copied (slices of it made the runs quadratic in its length)."""
+    while 0 <= position < len(text) and text[position] in chars:
+        position += step
+    return position
+
+
 def _make_run(text: str, tokens: list[Word], i: int, j: int) -> Run:
     last = tokens[j - 1]
     raw_end = last.end
     rest = text[raw_end : raw_end + 3]
     possessive = rest[:2] in ("'s", "’s") or (rest[:1] in "'’" and last.text.endswith("s"))
-    following = (
-        text[raw_end:].lstrip(" \t\u00a0'’s") if possessive else text[raw_end:].lstrip(" \t\u00a0")
-    )
-    before_text = text[: tokens[i].start].rstrip(" \t\u00a0")
+    following_start = _skip(text, raw_end, " \t\u00a0'’s" if possessive else " \t\u00a0", 1)
+    # The last character before the run that is not a space ("" at the start of the text).
+    before = _skip(text, tokens[i].start - 1, " \t\u00a0", -1)
+    before_char = text[before] if before >= 0 else ""
     return Run(
         words=tuple(tokens[i:j]),
         before=tokens[i - 1].text.lower() if i and _joined_loose(text, tokens[i - 1]) else "",
         after=tokens[j].text.lower() if j < len(tokens) else "",
-        sentence_start=not before_text or before_text[-1] in _SENTENCE_END,
+        sentence_start=not before_char or before_char in _SENTENCE_END,
         possessive=possessive,
-        followed_by=following[:_LOOKAHEAD],
+        followed_by=text[following_start : following_start + _LOOKAHEAD],
         preceded_by=text[max(0, tokens[i].start - _LOOKAHEAD) : tokens[i].start],
-        dateline=(not before_text or before_text[-1] == "\n")
+        dateline=before_char in ("", "\n")
         and _DATELINE_TAIL.match(text, raw_end, raw_end + 60) is not None,
         lower_before=i > 0
         and tokens[i - 1].text[0].islower()
