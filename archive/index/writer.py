@@ -3,6 +3,7 @@ processes (the second one writes its segment in :mod:`archive.index.helper`)."""
 
 from __future__ import annotations
 
+import heapq
 import pickle
 import zlib
 from array import array
@@ -46,6 +47,7 @@ class Writer(writing.SegmentWriter):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._merged: list = []  # (segment reader, first new document number, docmap)
         self.fieldwriter._codec = _WRITING_CODEC  # the segment keeps (and pickles) Whoosh's own
 
     def delete_by_terms(self, fieldname: str, texts: list[str]) -> None:
@@ -76,57 +78,86 @@ class Writer(writing.SegmentWriter):
         self._finish()
 
     def add_postings_to_pool(self, reader, startdoc: int, docmap) -> None:
-        """Whoosh's, with the postings of a merged segment read by :func:`_live_postings`."""
+        """Whoosh's, except that a merged segment's postings are not copied into the pool: they
+        are read when the segment is written (:meth:`_flush_segment`).
+
+        Whoosh's pool spills to sorted runs on disk past its memory limit, which a merge of
+        17,000 articles passed five times over: the runs' pickling and merging in Python made
+        that merge take longer than writing the articles afresh.
+        """
         if not isinstance(reader, SegmentReader):
             super().add_postings_to_pool(reader, startdoc, docmap)
             return
-        add = self.pool.add
-        for fieldname, btext, docnum, weight, value in _live_postings(reader):
-            newdoc = startdoc + docnum if docmap is None else docmap[docnum]
-            add((fieldname, btext, newdoc, weight, value))
+        # The caller closes its reader after this: the postings are read through another.
+        kept = SegmentReader(self.storage, self.schema, reader.segment())
+        self._merged.append((kept, startdoc, docmap))
+
+    def _all_postings(self):
+        """The new segment's postings, sorted as Whoosh's pool sorts them: the pool's (added
+        documents) and those of the merged segments."""
+        merged = [
+            _live_postings(reader, startdoc, docmap) for reader, startdoc, docmap in self._merged
+        ]
+        return (
+            heapq.merge(self.pool.iter_postings(), *merged) if merged else self.pool.iter_postings()
+        )
+
+    def _close_merged(self) -> None:
+        for reader, _, _ in self._merged:
+            reader.close()
+        self._merged = []
+
+    def cancel(self) -> None:
+        self._close_merged()
+        super().cancel()
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = _FieldLengths(self.per_document_reader())
-        _add_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
+        _add_postings(self.fieldwriter, self.schema, lengths, self._all_postings())
         self.fieldwriter.close()
         lengths.close()
+        self._close_merged()
 
 
-def _live_postings(reader: SegmentReader):
-    """``reader.iter_postings()``: the postings of a segment's live documents, as
-    ``(fieldname, btext, docnum, weight, value)``, of the fields in the schema.
+def _live_postings(reader: SegmentReader, startdoc: int, docmap):
+    """The postings of a segment's live documents, numbered as in the new segment (``docmap``,
+    or from ``startdoc``), sorted as Whoosh's pool sorts them: by field name, term, document.
 
-    Whoosh looks every term up again in the segment's hash table and steps through its postings
-    one call at a time: merging segments took three times as long as writing their documents
-    afresh. Here the terms are read in file order with their postings' places, and the postings
-    a block at a time.
+    Whoosh's ``iter_postings`` looks every term up again in the segment's hash table and steps
+    through its postings one call at a time; here each field's terms are read in file order
+    with their postings' places, and the postings a block at a time.
     """
     terms = reader._terms
     postfile = terms._postfile
     codec = terms._codec
     deleted = reader.deleted_docs_set
     schema = reader.schema
-    for (fieldname, btext), terminfo in terms.items():
-        if fieldname not in schema:
-            continue
-        matcher = codec.postings_reader(postfile, terminfo, schema[fieldname].format)
-        if not isinstance(matcher, W3LeafMatcher):  # postings inlined in the term's entry
-            while matcher.is_active():
-                if matcher.id() not in deleted:
-                    yield fieldname, btext, matcher.id(), matcher.weight(), matcher.value()
-                matcher.next()
-            continue
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            matcher._read_values()
-            for docnum, weight, value in zip(
-                matcher._ids, matcher._weights, matcher._values, strict=True
-            ):
+    for fieldname in sorted(name for name in terms._fieldmap if name in schema):
+        format_ = schema[fieldname].format
+        for (name, btext), terminfo in terms.items_from(fieldname, b""):
+            if name != fieldname:
+                break
+            for docnum, weight, value in _term_postings(codec, postfile, terminfo, format_):
                 if docnum not in deleted:
-                    yield fieldname, btext, docnum, weight, value
-            matcher._next_block()
+                    newdoc = startdoc + docnum if docmap is None else docmap[docnum]
+                    yield fieldname, btext, newdoc, weight, value
+
+
+def _term_postings(codec, postfile, terminfo, format_):
+    """(document, weight, value) of one term's postings, a block at a time."""
+    matcher = codec.postings_reader(postfile, terminfo, format_)
+    if not isinstance(matcher, W3LeafMatcher):  # postings inlined in the term's entry
+        while matcher.is_active():
+            yield matcher.id(), matcher.weight(), matcher.value()
+            matcher.next()
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        yield from zip(matcher._ids, matcher._weights, matcher._values, strict=True)
+        matcher._next_block()
 
 
 def _add_postings(fieldwriter, schema, lengths: _FieldLengths, postings) -> None:
