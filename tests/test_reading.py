@@ -41,6 +41,16 @@ def test_binary_data_is_refused():
         decode(bytes(range(256)) * 64)
 
 
+def test_control_characters_refused_above_one_percent_of_the_text():
+    # 200 characters a line, many of them multi-byte in UTF-8; tabs, newlines, CR and form
+    # feeds are text. One \x01 a line is 0.5 %, four are 2 %.
+    line = "Café 北京 naïve ok\t\r\f" + "é中x" * 60 + "\n"
+    assert len(line) == 200
+    assert decode((line.replace("x", "\x01", 1) * 50).encode("utf-8")).startswith("Café")
+    with pytest.raises(UnreadableFile, match="binary"):
+        decode((line.replace("x", "\x01", 4) * 50).encode("utf-8"))
+
+
 def test_gzip_is_read_and_a_cut_file_refused():
     data = gzip.compress(FRENCH.encode("utf-8") * 200)
     assert gunzip(data).decode("utf-8").startswith(FRENCH)
