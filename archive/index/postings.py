@@ -13,10 +13,12 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 
@@ -25,24 +27,33 @@ NO_POSTINGS: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float
 _BLOCK_SIZE = struct.Struct("!i")  # a block's length, as Whoosh's StructFile.read_int reads it
 
 
-def segment_postings(leaf, name: str, term: str) -> Postings:
-    """All (document, frequency) of a term in one segment, its deleted documents included.
+@dataclass(frozen=True)
+class Block:
+    """One block of a posting list: up to 128 postings, its data still encoded."""
 
-    The posting list is read from the postings file in one piece and its blocks are parsed
+    count: int
+    last_id: int
+    compressed: bool
+    data: bytes
+
+
+def term_blocks(leaf, name: str, term: str) -> Iterator[Block]:
+    """The blocks of a term's posting list in one segment (deleted documents included).
+
+    The posting list is read from the postings file in one piece and its block headers parsed
     here. Whoosh's route (a reader's checks, a matcher, a seek and a read of every block's
     header through a file object) cost as much as decoding the blocks, and at 100,000 articles
     a word is looked up in each text field of 10 to 35 segments.
     """
     if name not in leaf.schema:
-        return NO_POSTINGS
+        return
     terms = leaf._terms
     try:
         info = terms.term_info(name, leaf._text_to_bytes(name, term))
     except TermNotFound:
-        return NO_POSTINGS
-    if info.is_inlined():  # Whoosh's default never inlines; an index written otherwise might
-        ids, weights, _ = info.inlined_postings()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+        return
+    if info.is_inlined():  # Whoosh's default never inlines (inlinelimit=1)
+        raise ValueError(f"Postings inlined in the terms file: {name}:{term!r}.")
     offset, length = info.extent()
     if isinstance(length, tuple):  # Whoosh reads it back as struct.unpack's 1-tuple
         (length,) = length
@@ -50,20 +61,24 @@ def segment_postings(leaf, name: str, term: str) -> Postings:
     if not data.startswith(WHOOSH3_HEADER_MAGIC):
         raise ValueError(f"Unexpected postings header for {name}:{term!r}.")
     stream = io.BytesIO(data)
-    id_blocks, weight_blocks = [], []
     position = len(WHOOSH3_HEADER_MAGIC)
-    while True:
+    while position < len(data):
         (size,) = _BLOCK_SIZE.unpack_from(data, position)
         end = position + _BLOCK_SIZE.size + abs(size)  # a negative size marks the last block
         stream.seek(position + _BLOCK_SIZE.size)
         count, last_id, _, compression, _, _ = pickle.load(stream)  # the block's header
-        ids, weights = _block_postings(data[stream.tell() : end], bool(compression), count, last_id)
-        id_blocks.append(ids)
-        weight_blocks.append(weights)
-        if size < 0 or end >= len(data):
-            break
+        yield Block(count, last_id, bool(compression), data[stream.tell() : end])
+        if size < 0:
+            return
         position = end
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def segment_postings(leaf, name: str, term: str) -> Postings:
+    """All (document, frequency) of a term in one segment, its deleted documents included."""
+    blocks = [_block_postings(block) for block in term_blocks(leaf, name, term)]
+    if not blocks:
+        return NO_POSTINGS
+    return np.concatenate([ids for ids, _ in blocks]), np.concatenate([w for _, w in blocks])
 
 
 # In the pinned whoosh-reloaded 2.7.5 codec each block of up to 128 postings is a zlib-compressed
@@ -75,11 +90,11 @@ _IDS_END = b"tq\x00"  # end of the ids tuple, memoised as the pickle's first obj
 _TUPLE2_STOP = b"\x86."
 
 
-def _block_postings(data: bytes, compressed: bool, count: int, last_id: int):
-    """The document numbers and frequencies of one block's data."""
-    head = _ids_and_weights(data, compressed, count, last_id)
+def _block_postings(block: Block) -> Postings:
+    """The document numbers and frequencies of one block."""
+    head = _ids_and_weights(block.data, block.compressed, block.count, block.last_id)
     if head is None:  # a block of under 4 postings (pickled differently), or not understood
-        head = pickle.loads(zlib.decompress(data) if compressed else data)[:2]
+        head = pickle.loads(zlib.decompress(block.data) if block.compressed else block.data)[:2]
     deltas, weights = head
     ids = np.cumsum(np.array(deltas, dtype=np.int64))
     if weights is None:
@@ -89,22 +104,18 @@ def _block_postings(data: bytes, compressed: bool, count: int, last_id: int):
     return ids, np.array(weights, dtype=np.float32)
 
 
-def block_ids_and_values(matcher: W3LeafMatcher):
-    """The document numbers of the matcher's current block and a getter of the i-th value.
+def block_ids_and_values(block: Block):
+    """The document numbers of a block and a getter of the i-th posting's value.
 
     Unpickling a block makes a bytes object per posting through a call of ``_codecs.encode``;
     a phrase needs the values of a few postings per block, so they are sliced out of the pickle
     where its layout is the one the codec writes, and unpickled only otherwise.
     """
-    count = matcher._blocklength
-    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    if matcher._compression:
-        data = zlib.decompress(data)
-    head = _ids_and_weights(data, False, count, matcher._maxid)
-    values = _values(data, count) if head is not None else None
+    data = zlib.decompress(block.data) if block.compressed else block.data
+    head = _ids_and_weights(data, False, block.count, block.last_id)
+    values = _values(data, block.count) if head is not None else None
     if values is None:
-        matcher._read_data()
-        deltas, _, pickled = matcher._data
+        deltas, _, pickled = pickle.loads(data)
         return np.cumsum(np.array(deltas, dtype=np.int64)), pickled.__getitem__
     return np.cumsum(np.array(head[0], dtype=np.int64)), values
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 
 import config
 from archive.article import Article
@@ -23,6 +21,7 @@ from archive.index.postings import (
     block_ids_and_values,
     positions_decoder,
     segment_postings,
+    term_blocks,
 )
 from archive.index.schema import (
     TEXT_FIELDS,
@@ -220,33 +219,22 @@ class Snapshot:
     def positions(self, name: str, term: str, docs: np.ndarray) -> dict[int, list[int]]:
         """Word positions of one term in the given (sorted, global) documents."""
         out: dict[int, list[int]] = {}
+        decode = positions_decoder(self.searcher.schema[name].format)
         for (part, offset, _), leaf in zip(self.parts, self._leaves(), strict=True):
             local = docs[(docs >= offset) & (docs < offset + part.size)] - offset
-            if not len(local) or (name, term) not in leaf:
+            if not len(local):
                 continue
-            matcher = leaf.postings(name, term)
-            if isinstance(matcher, FilterMatcher):  # deletions: the documents asked are live
-                matcher = matcher.child
-            if not isinstance(matcher, W3LeafMatcher):
-                wanted = set(local.tolist())
-                while matcher.is_active():
-                    if matcher.id() in wanted:
-                        out[matcher.id() + offset] = matcher.value_as("positions")
-                    matcher.next()
-                continue
-            decode = positions_decoder(matcher.format)
-            while matcher.is_active():
+            for block in term_blocks(leaf, name, term):
                 # Skip blocks holding none of the documents without decoding them.
-                first = np.searchsorted(local, matcher.block_max_id(), side="right")
+                first = np.searchsorted(local, block.last_id, side="right")
                 if first:
                     # Every candidate has the term, so those up to the block's last id are in it.
-                    ids, values = block_ids_and_values(matcher)
+                    ids, values = block_ids_and_values(block)
                     for i in np.searchsorted(ids, local[:first]).tolist():
                         out[int(ids[i]) + offset] = decode(values(i))
                     local = local[first:]
                     if not len(local):
                         break
-                matcher._next_block()
         return out
 
     def match(self, node: Node, deadline: float) -> Match:
