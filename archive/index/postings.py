@@ -225,9 +225,11 @@ def positions_decoder(fmt):
     """The word positions of a posting's value in format ``fmt``.
 
     Whoosh's Positions format keeps a count and a pickled list of gaps; its decoder adds them up
-    in a Python loop, a third of a phrase's time on common words, so they are summed here in C.
+    in a Python loop, a third of a phrase's time on common words, so they are summed here in C,
+    for every format that keeps Whoosh's encoding (the text fields' StemmedPositions does).
     """
-    if type(fmt) is not Positions:
+    decoder = type(fmt).decode_positions
+    if not isinstance(fmt, Positions) or decoder is not Positions.decode_positions:
         return fmt.decode_positions
 
     def decode(value: bytes) -> list[int]:
