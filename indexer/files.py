@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from archive.errors import NotAnArticle
+from archive.errors import MorgueError, NotAnArticle
 
 # What `add` and `parse` pick up when walking a directory (a file named directly is always tried).
 ARTICLE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".txt", ".xhtml")
@@ -53,9 +53,18 @@ def one_line(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def failure_text(exc: Exception) -> str:
+    """What one page's failure line says: our own message as it is, anything else marked as
+    unexpected and cut short (a library's message can run to pages)."""
+    if isinstance(exc, MorgueError):
+        return str(exc)
+    return f"unexpected error: {exc!r}"[:300]
+
+
 def size_text(n: int) -> str:
-    """A byte count for people: "10 MB", "1.95 KB", "512 bytes"."""
+    """A byte count for people: "10 MB", "1.95 KB", "1000 KB", "512 bytes"."""
     for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if n >= size:
-            return f"{n / size:.3g} {unit}"
+            value = n / size
+            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
     return f"{n} bytes"

@@ -27,11 +27,11 @@ import config
 from archive import datadir
 from archive.aliases import AliasTable, canonicalize, current_names, renamed_articles
 from archive.article import Article
-from archive.errors import MorgueError
 from archive.index import ArticleIndex
 from archive.store import OriginalStore, overrides_key
 from indexer.cpu_limit import parse_time_limit
 from indexer.entities import extract_entities, load_lexicons
+from indexer.files import failure_text
 from indexer.parsers import parse_bytes
 from indexer.parsers.reading import GZIP_MAGIC, gunzip, read_file
 
@@ -135,10 +135,8 @@ def _prepare(item: Input) -> _Prepared:
         with parse_time_limit():
             article = parse_bytes(data, name=_PARSE_NAMES[item.kind], url=item.url)
             article = extract_entities(apply_overrides(article, item.overrides))
-    except MorgueError as exc:
-        return _Prepared(error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the other 9,999
-        return _Prepared(error=f"unexpected error: {exc!r}"[:300])  # one short line
+        return _Prepared(error=failure_text(exc))
     return _Prepared(digest, article)
 
 

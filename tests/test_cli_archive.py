@@ -17,6 +17,7 @@ import pytest
 import config
 from archive import open_index
 from archive.aliases import PERSON, group_key
+from indexer.files import size_text
 from indexer.parsers import parse_bytes
 
 PAGES = 8  # benchmark pages per test archive: enough for facets, quick on a loaded machine
@@ -250,6 +251,15 @@ def test_stats_reports_counts_and_sizes(run_indexer, pages_dir: Path, data_dir: 
     code, out, _ = run_indexer("stats", "--data-dir", data_dir)
     assert code == 0
     assert re.search(rf"Articles:\s+{PAGES + 1}\b", out)
+    assert re.search(r"Index:\s+[\d.]+ [KMG]B in \d+ segments?\n", out)
+
+
+def test_sizes_read_as_people_write_them() -> None:
+    assert size_text(512) == "512 bytes"
+    assert size_text(2000) == "1.95 KB"
+    assert size_text(1000 * 1024) == "1000 KB"  # not "1e+03 KB"
+    assert size_text(1023 * 1024 * 1024) == "1023 MB"
+    assert size_text(10 << 20) == "10 MB"
 
 
 @pytest.mark.parametrize("command", ["add", "feed", "rebuild", "remove", "stats", "search"])

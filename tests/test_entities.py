@@ -397,6 +397,11 @@ def test_a_storm_name_is_no_person_anywhere_in_the_article() -> None:
     # A person who shares the storm's name is still a person.
     found = entities_of_text("Hurricane Harvey flooded Houston. Steve Harvey said he would help.")
     assert found.persons == ["Steve Harvey"]
+    # A storm named like a person, named alone, is still the storm.
+    found = entities_of_text(
+        "Hurricane Katrina hit New Orleans. Prices rose thanks to Katrina, said Lundberg."
+    )
+    assert "Katrina" not in found.persons
 
 
 def test_a_first_name_spelt_two_ways_is_one_person() -> None:

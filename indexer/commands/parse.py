@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 
 from archive.article import Article
-from archive.errors import MorgueError
 from indexer.cpu_limit import parse_time_limit
 from indexer.entities import extract_entities, load_lexicons
-from indexer.files import article_files, one_line
+from indexer.files import article_files, failure_text, one_line
 from indexer.parsers import parse_file
 
 
@@ -78,13 +77,9 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
         try:
             with parse_time_limit():
                 article = extract_entities(parse_file(path))
-        except MorgueError as exc:
-            failed += 1
-            click.echo(one_line(f"{path}: {exc}"), err=True)
-            continue
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the others
             failed += 1
-            click.echo(one_line(f"{path}: unexpected error: {exc!r}"[:300]), err=True)
+            click.echo(one_line(f"{path}: {failure_text(exc)}"), err=True)
             continue
         if as_json:
             click.echo(json.dumps(article_json(path, article), ensure_ascii=False))

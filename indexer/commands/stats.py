@@ -35,7 +35,8 @@ def render(stats: dict) -> str:
         f" {copied} {'story' if copied == 1 else 'stories'} with syndicated copies)",
         "Dates:              "
         + (f"{stats['earliest'][:10]} to {stats['latest'][:10]}" if stats["earliest"] else "none"),
-        f"Index:              {size_text(stats['index_bytes'])} in {stats['segments']} segments",
+        f"Index:              {size_text(stats['index_bytes'])} in {stats['segments']}"
+        f" {'segment' if stats['segments'] == 1 else 'segments'}",
         "Originals:          "
         + ", ".join(f"{n} {status}" for status, n in originals.items())
         + f" ({size_text(stats['originals_bytes'])} compressed)",

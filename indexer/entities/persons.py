@@ -105,8 +105,8 @@ def find_mentions(runs: list[Run], lowercase: set[str]) -> list[Mention]:
         parts, titled, honorific = _strip_titles(
             texts[: len(texts) - len(suffix)], run.before, run.sentence_start
         )
-        if parts and parts[-1] in storms and not _known_given_name(parts[0]):
-            continue  # "T C Phailin" after "Cyclone Phailin"; not "Steve Harvey"
+        if parts and parts[-1] in storms and not (len(parts) > 1 and _known_given_name(parts[0])):
+            continue  # "T C Phailin" or "Katrina" after "Cyclone Phailin"; not "Steve Harvey"
         if len(parts) > 2 and _known_given_name(parts[0]) and _trailing_role(parts[-1]):
             parts = parts[:-1]  # "Luke Combs Producer"
         if not parts or len(parts) > _MAX_NAME_WORDS:

@@ -22,6 +22,7 @@ from trafilatura.settings import Extractor
 from indexer.parsers.article_head import head_lines
 from indexer.parsers.boilerplate import is_notice, prune_boilerplate
 from indexer.parsers.layout_tables import unfold_layout_tables
+from indexer.parsers.page_elements import is_jsonld
 from indexer.parsers.text_norm import clean_paragraph, same_text, words
 
 # trafilatura and readability log every odd page at WARNING; those are not our user's problem.
@@ -151,11 +152,14 @@ def _drop_code(tree: HtmlElement) -> None:
     They are most of a page's characters (five sixths of the extraction benchmark's), and
     trafilatura copies the tree three or four times before deleting them. JSON-LD stays: it
     reads that (forum pages, its baseline). Called after :func:`prune_boilerplate`, whose
-    link-list test counts the text of scripts inside a list, as it always has.
+    link-list test counts the text of scripts inside a list, as it always has. readability,
+    when trafilatura finds too little, reads the same tree: it dropped scripts and styles
+    itself, but kept an inline icon's SVG title glued to its paragraph ("Quote iconThe
+    council…"), which is gone now.
     """
     code = [
         e for e in tree.iter("script", "style", "svg")
-        if not (e.tag == "script" and "ld+json" in (e.get("type") or ""))
+        if not (e.tag == "script" and is_jsonld(e))
     ]  # fmt: skip
     for element in code:
         element.drop_tree()
