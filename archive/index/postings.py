@@ -14,8 +14,8 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -27,8 +27,7 @@ NO_POSTINGS: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float
 _BLOCK_SIZE = struct.Struct("!i")  # a block's length, as Whoosh's StructFile.read_int reads it
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One block of a posting list: up to 128 postings, its data still encoded."""
 
     count: int
@@ -228,8 +227,7 @@ def positions_decoder(fmt):
     in a Python loop, a third of a phrase's time on common words, so they are summed here in C,
     for every format that keeps Whoosh's encoding (the text fields' StemmedPositions does).
     """
-    decoder = type(fmt).decode_positions
-    if not isinstance(fmt, Positions) or decoder is not Positions.decode_positions:
+    if getattr(type(fmt), "decode_positions", None) is not Positions.decode_positions:
         return fmt.decode_positions
 
     def decode(value: bytes) -> list[int]:
