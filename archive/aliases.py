@@ -20,14 +20,16 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import unicodedata
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import config
 from archive.article import Article
-from archive.errors import NotFound
+from archive.errors import MorgueError, NotFound
 from archive.results import SearchQuery
 from archive.sqlitedb import connect, write_transaction
 
@@ -126,10 +128,25 @@ class AliasTable:
         """The canonical form of an organisation's name, recording it as seen once more."""
         return self._canonical(ORG, name)
 
-    def recording(self) -> AbstractContextManager:
+    @contextmanager
+    def recording(self) -> Iterator[None]:
         """One transaction for the names of many articles: each transaction ends with a disk
-        sync, and one per article was most of the time an ``add`` spent on names."""
-        return write_transaction(self._conn)
+        sync, and one per article was most of the time an ``add`` spent on names. An ingest
+        keeps it open through its index commit, so another run waits for it as long as for the
+        index's lock, and is told so in the same words when that is too long."""
+        wait = config.INDEX_LOCK_TIMEOUT_SECONDS
+        begun = False
+        try:
+            with write_transaction(self._conn, wait_seconds=wait):
+                begun = True
+                yield
+        except sqlite3.OperationalError:
+            if begun:
+                raise
+            raise MorgueError(
+                f"Another process kept the archive locked for {wait:.0f} s;"
+                " try again when it has finished."
+            ) from None
 
     def canonical_names(self, kind: str, names: list[str]) -> list[str]:
         """Canonical forms of several names in one transaction, duplicates dropped."""

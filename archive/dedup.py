@@ -61,8 +61,8 @@ def signature(body: list[str]) -> np.ndarray | None:
 
 
 def _mod_mersenne(x: np.ndarray) -> np.ndarray:
-    """``x % _MERSENNE`` (in place) by shifts and masks: 2**61 = 1 modulo the prime, and numpy's
-    64-bit division was a third of a signature's time."""
+    """``x % _MERSENNE`` by shifts and masks (``x`` is overwritten): 2**61 = 1 modulo the
+    prime, and numpy's 64-bit division was a third of a signature's time."""
     reduced = x & _MERSENNE
     x >>= _SHIFT
     reduced += x

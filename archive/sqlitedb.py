@@ -28,9 +28,19 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One atomic write: everything inside commits together or not at all."""
-    conn.execute("BEGIN IMMEDIATE")
+def write_transaction(
+    conn: sqlite3.Connection, wait_seconds: float | None = None
+) -> Iterator[sqlite3.Connection]:
+    """One atomic write: everything inside commits together or not at all. ``wait_seconds``:
+    how long to wait for another writer, when not the usual ``BUSY_TIMEOUT_MS``."""
+    if wait_seconds is None:
+        conn.execute("BEGIN IMMEDIATE")
+    else:
+        conn.execute(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         yield conn
     except BaseException:

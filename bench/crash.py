@@ -12,6 +12,10 @@ entries and teasers linking to such pages, all served on 127.0.0.1 by this scrip
 
     .venv/bin/python bench/crash.py [--pages 2000] [--kills 20] [--seed 6]
 
+`rebuild` runs in one process (``MORGUE_INGEST_WORKERS=1``), so that every commit of 20 articles
+or more has part of its documents written by the helper process (`add`, with parsing workers,
+writes alone): kills land in commits shared with the helper too.
+
 tests/test_crash_safety.py runs a small version of the same in CI.
 """
 
@@ -56,6 +60,8 @@ PAGE_HOST = "https://crash.morgue.test"
 _HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.I)
 # How long any one command may run before the run is declared hung.
 COMMAND_TIMEOUT_SECONDS = 1800
+# rebuild in one process: its commits of 20 or more share their writing with the helper process
+WITH_HELPER = {"MORGUE_INGEST_WORKERS": "1", "MORGUE_INDEX_HELPER_MIN_BATCH": "20"}
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -522,7 +528,7 @@ def main() -> None:
             if "add" not in commands:
                 complete(add_command)
             rebuild_seconds = time.monotonic()
-            complete(indexer_command("rebuild", "--data-dir", str(data_dir)))
+            complete(indexer_command("rebuild", "--data-dir", str(data_dir)), WITH_HELPER)
             rebuild_seconds = time.monotonic() - rebuild_seconds
             rebuild = survive(
                 "rebuild",
@@ -530,6 +536,7 @@ def main() -> None:
                 data_dir,
                 args.kills,
                 random_moments(rng, lambda: rebuild_seconds),
+                WITH_HELPER,
             )
             rows.append((rebuild, len(expected), check_archive(data_dir, expected)))
             print(rows[-1], flush=True)

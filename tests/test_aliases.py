@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+import config
 from archive.aliases import ORG, AliasTable, canonicalize
 from archive.article import Article
-from archive.errors import NotFound
+from archive.errors import MorgueError, NotFound
 
 
 @pytest.fixture
@@ -112,3 +113,20 @@ def test_namesakes_with_different_middle_initials_stay_apart(table: AliasTable) 
     assert table.canonical_person("Roy Disney") == "Roy O. Disney"
     assert table.canonical_person("Roy E. Disney") == "Roy E. Disney"
     assert table.canonical_person("Roy O. Disney") == "Roy O. Disney"
+
+
+def test_a_second_writer_waits_for_the_names_and_is_told_when_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest holds the names' transaction through its index commit; another run waits as
+    for the index's lock, then gets one clear line, not "database is locked"."""
+    monkeypatch.setattr(config, "INDEX_LOCK_TIMEOUT_SECONDS", 0.3)
+    first, second = AliasTable(tmp_path / "a.sqlite"), AliasTable(tmp_path / "a.sqlite")
+    with first.recording():
+        first.canonical_person("Wanjiru Kamau")
+        with pytest.raises(MorgueError, match="locked for 0 s"), second.recording():
+            pass
+    with second.recording():  # free again
+        assert second.canonical_person("Kamau") == "Wanjiru Kamau"
+    first.close()
+    second.close()

@@ -32,8 +32,8 @@ PAGES = 150
 BATCH = 25  # several commits per run, so that kills land between and inside them
 SEED = 6
 ENV = {"MORGUE_INGEST_BATCH_SIZE": str(BATCH), "MORGUE_INDEX_HELPER_MIN_BATCH": "2"}
-# The rebuild parses in its own process, so every commit shares its writing with a helper
-# process, as the big commits of a one-process ingest do.
+# Parsing in the writing process (no parse workers), so that every commit shares its writing
+# with a helper process, as the big commits of a one-process ingest do.
 ONE_PROCESS = {**ENV, "MORGUE_INGEST_WORKERS": "1"}
 
 

@@ -55,8 +55,13 @@ class SegmentHelper:
         inbox.close()
 
     def send(self, extras: list) -> None:
-        """The extras of the next ``len(extras)`` items."""
-        self._outbox.send(extras)
+        """The extras of the next ``len(extras)`` items. A helper that stopped early tells why
+        through :meth:`segment`, not through the broken pipe."""
+        try:
+            self._outbox.send(extras)
+        except (BrokenPipeError, ConnectionResetError):
+            self.segment()  # raises with the helper's own reason
+            raise
 
     def segment(self):
         """The helper's finished segment (waits for it)."""

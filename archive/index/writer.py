@@ -51,8 +51,8 @@ class Writer(writing.SegmentWriter):
         self.fieldwriter._codec = _WRITING_CODEC  # the segment keeps (and pickles) Whoosh's own
 
     def delete_by_terms(self, fieldname: str, texts: list[str]) -> None:
-        """Whoosh's ``delete_by_term`` for each of ``texts``: one term lookup per segment and
-        text, where Whoosh set up a query matcher in every segment for each (a build's
+        """Whoosh's ``delete_by_term`` for each of ``texts``: a term lookup per segment and text,
+        where Whoosh set up a query matcher in every segment for each (a build's
         commits, with dozens of segments, spent a second on it)."""
         for leaf, offset in self.searcher().reader().leaf_readers():
             for text in texts:
@@ -166,7 +166,7 @@ def _add_postings(fieldwriter, schema, lengths: _FieldLengths, postings) -> None
 
     Whoosh makes four method calls per posting and a dozen per term; most terms of a segment
     have a few postings, so a term of one block (up to 128 postings, nearly all of them) is
-    written here in one piece by :func:`_write_term`, and only longer ones posting by posting.
+    written here in one piece by :meth:`_TermWriter.write`, and only longer ones posting by posting.
     """
     for fieldname, rows in groupby(postings, itemgetter(0)):
         fieldobj = schema[fieldname]
