@@ -349,3 +349,53 @@ def test_indexes_written_before_the_package_split_still_open() -> None:
     from archive.index.schema import _EnglishWords
 
     assert pickle.loads(b"carchive.index\n_EnglishWords\n.") is _EnglishWords
+
+
+def _all_postings(ix) -> dict:
+    """Every posting of a one-segment index as Whoosh's matchers read it."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        out = {}
+        for fieldname, btext in reader.all_terms():
+            matcher = reader.postings(fieldname, btext)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            out[fieldname, btext] = postings
+        stored = [dict(fields) for fields in reader.all_stored_fields()]
+        return out, stored
+
+
+def test_merged_segments_read_back_as_whooshs_own_merge(tmp_path: Path, corpus_dir: Path) -> None:
+    """Merging is ours (whole blocks, not Whoosh's posting-by-posting pool): the merged segment
+    must hold what Whoosh's own writer makes of the same segments, deletions included."""
+    import shutil
+
+    from whoosh import index as whoosh_index
+    from whoosh import writing
+
+    from archive.index.writer import Writer
+
+    articles = wikinews(corpus_dir, 400)
+    built = ArticleIndex(tmp_path / "built")
+    for start in range(0, 400, 100):  # four commits, long and short posting lists
+        built.upsert(articles[start : start + 100], parallel=False)
+    built.upsert([replace(a, title=f"Corrected: {a.title}") for a in articles[50:250:3]])
+    built.remove(articles[7].id)
+    built.close()
+    merged = {}
+    for name, make_writer in (("ours", Writer), ("whoosh's", writing.SegmentWriter)):
+        folder = tmp_path / name
+        shutil.copytree(tmp_path / "built", folder)
+        ix = whoosh_index.open_dir(str(folder))
+        assert len(ix._segments()) > 4
+        make_writer(ix).commit(optimize=True)
+        ix = whoosh_index.open_dir(str(folder))
+        assert len(ix._segments()) == 1
+        merged[name] = _all_postings(ix)
+    ours, whooshs = merged["ours"], merged["whoosh's"]
+    assert ours[1] == whooshs[1] and len(ours[1]) == 399
+    assert ours[0] == whooshs[0]
+    assert max(len(postings) for postings in ours[0].values()) > 128  # several blocks
+    assert ArticleIndex(tmp_path / "ours").search(SearchQuery(text="title:corrected")).total == 67

@@ -51,14 +51,24 @@ def term_blocks(leaf, name: str, term: str) -> Iterator[Block]:
         info = terms.term_info(name, leaf._text_to_bytes(name, term))
     except TermNotFound:
         return
+    yield from info_blocks(terms._postfile, info)
+
+
+def info_blocks(postfile, info) -> Iterator[Block]:
+    """The blocks of the posting list that a term's info (W3TermInfo) points to in ``postfile``."""
     if info.is_inlined():  # Whoosh's default never inlines (inlinelimit=1)
-        raise ValueError(f"Postings inlined in the terms file: {name}:{term!r}.")
+        raise ValueError("Postings inlined in the terms file.")
     offset, length = info.extent()
     if isinstance(length, tuple):  # Whoosh reads it back as struct.unpack's 1-tuple
         (length,) = length
-    data = terms._postfile.get(offset, length)
+    return extent_blocks(postfile, offset, length)
+
+
+def extent_blocks(postfile, offset: int, length: int) -> Iterator[Block]:
+    """The blocks of the posting list at ``offset`` in ``postfile``, read in one piece."""
+    data = postfile.get(offset, length)
     if not data.startswith(WHOOSH3_HEADER_MAGIC):
-        raise ValueError(f"Unexpected postings header for {name}:{term!r}.")
+        raise ValueError(f"Unexpected postings header at byte {offset}.")
     stream = io.BytesIO(data)
     position = len(WHOOSH3_HEADER_MAGIC)
     while position < len(data):

@@ -5,34 +5,33 @@ from __future__ import annotations
 
 import heapq
 import pickle
+import struct
 import zlib
 from array import array
-from itertools import groupby
+from collections.abc import Iterator
+from itertools import accumulate, groupby
 from operator import itemgetter, sub
+from typing import NamedTuple
 
 from whoosh import index, writing
-from whoosh.codec.whoosh3 import (
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3LeafMatcher,
-    W3PostingsWriter,
-    W3TermInfo,
-)
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util import fib
 from whoosh.util.numeric import length_to_byte
 
 from archive.index.helper import SegmentHelper
+from archive.index.postings import Block, extent_blocks
 from archive.index.segments import LENGTH_OF_CODE, length_codes
 
 # The part of a commit's documents the helper process writes: more than half, because the writing
 # process also finds the syndicated copies of the whole batch and deletes replaced versions
 # (10,000 articles in commits of 1,000: 18.6 s of CPU in each process).
 HELPER_SHARE = 0.62
-# Postings blocks pickled shorter than this are written uncompressed (see _PostingsWriter).
+# Postings blocks pickled shorter than this are written uncompressed (see _TermWriter).
 COMPRESS_FROM_BYTES = 128
-_COMPRESSION = W3Codec()._compression  # Whoosh's zlib level for posting blocks
+_CODEC = W3Codec()  # Whoosh's: its block size and zlib level
+_COMPRESSION = _CODEC._compression
 _TERM_INFO = W3TermInfo._struct
 
 
@@ -48,7 +47,6 @@ class Writer(writing.SegmentWriter):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._merged: list = []  # (segment reader, first new document number, docmap)
-        self.fieldwriter._codec = _WRITING_CODEC  # the segment keeps (and pickles) Whoosh's own
 
     def delete_by_terms(self, fieldname: str, texts: list[str]) -> None:
         """Whoosh's ``delete_by_term`` for each of ``texts``: a term lookup per segment and text,
@@ -92,15 +90,16 @@ class Writer(writing.SegmentWriter):
         kept = SegmentReader(self.storage, self.schema, reader.segment())
         self._merged.append((kept, startdoc, docmap))
 
-    def _all_postings(self):
-        """The new segment's postings, sorted as Whoosh's pool sorts them: the pool's (added
-        documents) and those of the merged segments."""
+    def _all_terms(self):
+        """The new segment's terms in order, each with its postings: the pool's (added
+        documents) and those of the merged segments, which come after them."""
         merged = [
-            _live_postings(reader, startdoc, docmap) for reader, startdoc, docmap in self._merged
+            _segment_terms(reader, startdoc, docmap) for reader, startdoc, docmap in self._merged
         ]
-        return (
-            heapq.merge(self.pool.iter_postings(), *merged) if merged else self.pool.iter_postings()
-        )
+        pool = _pool_terms(self.pool.iter_postings())
+        if not merged:
+            return pool
+        return _joined_terms(heapq.merge(pool, *merged, key=_TERM_KEY))
 
     def _close_merged(self) -> None:
         for reader, _, _ in self._merged:
@@ -114,86 +113,170 @@ class Writer(writing.SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = _FieldLengths(self.per_document_reader())
-        _add_postings(self.fieldwriter, self.schema, lengths, self._all_postings())
+        _add_terms(self.fieldwriter, self.schema, lengths, self._all_terms())
         self.fieldwriter.close()
         lengths.close()
         self._close_merged()
 
 
-def _live_postings(reader: SegmentReader, startdoc: int, docmap):
-    """The postings of a segment's live documents, numbered as in the new segment (``docmap``,
-    or from ``startdoc``), sorted as Whoosh's pool sorts them: by field name, term, document.
+_TERM_KEY = itemgetter(0, 1)
 
-    Whoosh's ``iter_postings`` looks every term up again in the segment's hash table and steps
-    through its postings one call at a time; here each field's terms are read in file order
-    with their postings' places, and the postings a block at a time.
+
+class _TermPostings(NamedTuple):
+    """A term of a field with its postings, sorted by document."""
+
+    fieldname: str
+    btext: bytes
+    docnums: list[int]
+    weights: list[float]
+    values: list
+
+
+def _pool_terms(postings) -> Iterator[_TermPostings]:
+    """The terms of the added documents: Whoosh's pool gives their postings one at a time,
+    sorted by field name, term and document."""
+    for (fieldname, btext), rows in groupby(postings, _TERM_KEY):
+        _, _, docnums, weights, values = zip(*rows, strict=True)
+        if docnums[0] == -1:  # Whoosh's mark of a spelling word: none in this schema
+            kept = [i for i, docnum in enumerate(docnums) if docnum != -1]
+            if not kept:
+                continue
+            docnums, weights, values = (
+                [seq[i] for i in kept] for seq in (docnums, weights, values)
+            )
+        yield _TermPostings(fieldname, btext, list(docnums), list(weights), list(values))
+
+
+def _segment_terms(reader: SegmentReader, startdoc: int, docmap) -> Iterator[_TermPostings]:
+    """The terms of a merged segment in order, each with the postings of its live documents
+    numbered as in the new segment (``docmap``, or from ``startdoc``).
+
+    The terms table is read in one piece and each term's blocks decoded whole. Whoosh's
+    ``iter_postings`` looked every term up again and gave its postings one call at a time,
+    and a merge took longer than writing its articles afresh.
     """
     terms = reader._terms
+    table = terms._tindex
     postfile = terms._postfile
-    codec = terms._codec
-    deleted = reader.deleted_docs_set
     schema = reader.schema
+    records = table.dbfile.get(table.startofdata, table.endofdata - table.startofdata)
     for fieldname in sorted(name for name in terms._fieldmap if name in schema):
-        format_ = schema[fieldname].format
-        for (name, btext), terminfo in terms.items_from(fieldname, b""):
-            if name != fieldname:
-                break
-            for docnum, weight, value in _term_postings(codec, postfile, terminfo, format_):
-                if docnum not in deleted:
-                    newdoc = startdoc + docnum if docmap is None else docmap[docnum]
-                    yield fieldname, btext, newdoc, weight, value
-
-
-def _term_postings(codec, postfile, terminfo, format_):
-    """(document, weight, value) of one term's postings, a block at a time."""
-    matcher = codec.postings_reader(postfile, terminfo, format_)
-    if not isinstance(matcher, W3LeafMatcher):  # postings inlined in the term's entry
-        while matcher.is_active():
-            yield matcher.id(), matcher.weight(), matcher.value()
-            matcher.next()
-        return
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        matcher._read_values()
-        yield from zip(matcher._ids, matcher._weights, matcher._values, strict=True)
-        matcher._next_block()
-
-
-def _add_postings(fieldwriter, schema, lengths: _FieldLengths, postings) -> None:
-    """Whoosh's ``FieldWriter.add_postings``: the sorted postings of a segment written field by
-    field and term by term, in the same bytes.
-
-    Whoosh makes four method calls per posting and a dozen per term; most terms of a segment
-    have a few postings, so a term of one block (up to 128 postings, nearly all of them) is
-    written here in one piece by :meth:`_TermWriter.write`, and only longer ones posting by posting.
-    """
-    for fieldname, rows in groupby(postings, itemgetter(0)):
-        fieldobj = schema[fieldname]
-        fieldwriter.start_field(fieldname, fieldobj)
-        term = _TermWriter(fieldwriter, fieldobj.format, lengths.codes(fieldname))
-        for btext, term_rows in groupby(rows, itemgetter(1)):
-            _, _, docnums, weights, values = zip(*term_rows, strict=True)
-            if docnums[0] == -1:  # Whoosh's mark of a spelling word: none in this schema
-                kept = [i for i, docnum in enumerate(docnums) if docnum != -1]
+        fixed_size = schema[fieldname].format.fixed_value_size()
+        prefix = pack_ushort(terms._fieldmap[fieldname])
+        for btext, offset, length in _field_records(table, records, prefix):
+            docnums, weights, values = [], [], []
+            for block in extent_blocks(postfile, offset, length):
+                _decode_block(block, fixed_size, docnums, weights, values)
+            if docmap is None:
+                docnums = [startdoc + docnum for docnum in docnums]
+            else:  # the segment has deletions: its live documents only, renumbered
+                kept = [i for i, docnum in enumerate(docnums) if docnum in docmap]
                 if not kept:
                     continue
-                docnums, weights, values = (
-                    [seq[i] for i in kept] for seq in (docnums, weights, values)
-                )
-            term.write(btext, docnums, weights, values)
+                weights = [weights[i] for i in kept]
+                values = [values[i] for i in kept]
+                docnums = [docmap[docnums[i]] for i in kept]
+            yield _TermPostings(fieldname, btext, docnums, weights, values)
+
+
+_RECORD = struct.Struct("!ii")  # a record's key and value lengths in Whoosh's hash tables
+_EXTENT = struct.Struct("!qi")  # where a term's postings are, after its W3TermInfo numbers
+
+
+def _field_records(table, records: bytes, prefix: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """(term, postings offset, postings length) of a field's terms, in order, from the terms
+    table's records (read whole as ``records``; keys are the field's number and the term)."""
+    position = table.closest_key_pos(prefix)
+    if position is None:
+        return
+    position -= table.startofdata
+    end = len(records)
+    while position < end:
+        key_length, value_length = _RECORD.unpack_from(records, position)
+        key_at = position + _RECORD.size
+        if records[key_at : key_at + 2] != prefix:
+            return
+        value_at = key_at + key_length
+        if records[value_at]:  # Whoosh's default never inlines (inlinelimit=1)
+            raise ValueError("Postings inlined in the terms file.")
+        offset, length = _EXTENT.unpack_from(records, value_at + _TERM_INFO.size)
+        yield records[key_at + 2 : value_at], offset, length
+        position = value_at + value_length
+
+
+def _decode_block(block: Block, fixed_size: int | None, docnums, weights, values) -> None:
+    """Append a block's documents, weights and values (as Whoosh's matcher reads them)."""
+    data = zlib.decompress(block.data) if block.compressed else block.data
+    deltas, block_weights, block_values = pickle.loads(data)
+    docnums.extend(accumulate(deltas))
+    count = len(deltas)
+    if block_weights is None:
+        weights.extend([1.0] * count)
+    elif isinstance(block_weights, float):
+        weights.extend([block_weights] * count)
+    else:
+        weights.extend(block_weights)
+    if fixed_size is None or fixed_size < 0:
+        if len(block_values) != count:
+            raise ValueError("A postings block with values missing: the index needs a rebuild.")
+        values.extend(block_values)
+    elif fixed_size == 0:
+        values.extend([None] * count)
+    else:
+        values.extend(
+            block_values[i : i + fixed_size] for i in range(0, count * fixed_size, fixed_size)
+        )
+
+
+def _joined_terms(terms) -> Iterator[_TermPostings]:
+    """Terms from several sources, sorted, with the postings of a term in several joined in
+    document order (the sources' documents are disjoint ranges)."""
+    for (fieldname, btext), parts in groupby(terms, _TERM_KEY):
+        parts = list(parts)
+        if len(parts) == 1:
+            yield parts[0]
+            continue
+        parts.sort(key=lambda part: part.docnums[0])
+        yield _TermPostings(
+            fieldname,
+            btext,
+            [docnum for part in parts for docnum in part.docnums],
+            [weight for part in parts for weight in part.weights],
+            [value for part in parts for value in part.values],
+        )
+
+
+def _add_terms(fieldwriter, schema, lengths: _FieldLengths, terms) -> None:
+    """Whoosh's ``FieldWriter.add_postings``: the sorted terms of a segment written field by
+    field, in the same bytes.
+
+    Whoosh makes four method calls per posting and a dozen per term; here a term's postings are
+    written a block (up to 128 postings) at a time by :meth:`_TermWriter.write`.
+    """
+    for fieldname, field_terms in groupby(terms, itemgetter(0)):
+        fieldobj = schema[fieldname]
+        fieldwriter.start_field(fieldname, fieldobj)
+        writer = _TermWriter(fieldwriter, fieldobj.format, lengths.codes(fieldname))
+        for term in field_terms:
+            writer.write(term.btext, term.docnums, term.weights, term.values)
         fieldwriter.finish_field()
 
 
 class _TermWriter:
-    """Writes the terms of one field, each with its postings (sorted document numbers)."""
+    """Writes the terms of one field, each with its postings (sorted document numbers), as
+    Whoosh's W3FieldWriter and W3PostingsWriter write them, except that small blocks are left
+    uncompressed.
+
+    Most words of a segment have a posting or two, and Whoosh compressed every block: a zlib
+    stream set up for each tiny pickle, which it barely shortens, was a tenth of the indexing
+    time. A block states whether it is compressed, so the readers take both.
+    """
 
     def __init__(self, fieldwriter, format_, codes: bytes) -> None:
-        self._fieldwriter = fieldwriter
         self._postfile = fieldwriter._postfile
         self._terms = fieldwriter._tindex
         self._key_prefix = pack_ushort(fieldwriter._fieldid)
-        self._blocklimit = fieldwriter._postwriter._blocklimit
+        self._blocklimit = _CODEC._blocklimit
         self._values_size = format_.fixed_value_size()
         self._codes = codes
 
@@ -203,24 +286,41 @@ class _TermWriter:
         return [LENGTH_OF_CODE[codes[d]] if d < count else 0 for d in docnums]
 
     def write(self, btext: bytes, docnums, weights, values) -> None:
+        """The term's postings in blocks, and its info (W3TermInfo.to_bytes) in the terms table."""
         lengths = self._lengths(docnums)
-        if len(docnums) > self._blocklimit:
-            fieldwriter = self._fieldwriter
-            fieldwriter.start_term(btext)
-            add = fieldwriter._postwriter.add_posting
-            for docnum, weight, value, length in zip(
-                docnums, weights, values, lengths, strict=True
-            ):
-                add(docnum, weight, b"" if value is None else value, length)
-            fieldwriter.finish_term()
-            return
-        self._terms.add(
-            self._key_prefix + btext, self._write_block(docnums, weights, values, lengths)
+        offset = self._postfile.tell()
+        self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        total_weight = 0
+        count = len(docnums)
+        limit = self._blocklimit
+        for start in range(0, count, limit):
+            end = start + limit
+            total_weight += self._write_block(
+                docnums[start:end],
+                weights[start:end],
+                values[start:end],
+                lengths[start:end],
+                last=end >= count,
+            )
+        max_weight = max(weights)
+        if not max_weight > 0:
+            max_weight = 0
+        counted = [length for length in lengths if length]
+        info = _TERM_INFO.pack(
+            False,
+            total_weight,
+            count,
+            length_to_byte(min(counted)) if counted else 0,
+            length_to_byte(max(counted) if counted else 0),
+            max_weight,
+            docnums[0],
+            docnums[-1],
         )
+        size = self._postfile.tell() - offset
+        self._terms.add(self._key_prefix + btext, info + pack_long(offset) + pack_int(size))
 
-    def _write_block(self, docnums, weights, values, lengths) -> bytes:
-        """The postings of a term as its only block, as W3PostingsWriter writes it; returns the
-        term's info (W3TermInfo.to_bytes)."""
+    def _write_block(self, docnums, weights, values, lengths, last: bool) -> float:
+        """One block of postings, as W3PostingsWriter writes it; returns its total weight."""
         stored = array("f", weights)  # the weights as the block keeps them (4-byte floats)
         first = stored[0]
         if stored.count(first) == len(stored):
@@ -242,102 +342,20 @@ class _TermWriter:
         if not max_weight > 0:
             max_weight = 0
         counted = [length for length in lengths if length]
-        min_length = min(counted) if counted else None
-        max_length = max(counted) if counted else 0
         info = pickle.dumps(
             (
                 len(docnums),
                 docnums[-1],
                 max_weight,
                 compression,
-                length_to_byte(min_length),
-                length_to_byte(max_length),
+                length_to_byte(min(counted) if counted else None),
+                length_to_byte(max(counted) if counted else 0),
             ),
             2,
         )
         size = len(info) + len(data)
-        offset = self._postfile.tell()
-        self._postfile.write(WHOOSH3_HEADER_MAGIC + pack_int(-size) + info + data)
-        return (
-            _TERM_INFO.pack(
-                False,
-                0 + sum(stored),
-                len(docnums),
-                0 if min_length is None else length_to_byte(min_length),
-                length_to_byte(max_length),
-                max_weight,
-                docnums[0],
-                docnums[-1],
-            )
-            + pack_long(offset)
-            + pack_int(len(WHOOSH3_HEADER_MAGIC) + 4 + size)
-        )
-
-
-class _PostingsWriter(W3PostingsWriter):
-    """Whoosh's postings writer, leaving small blocks uncompressed, with fewer checks.
-
-    Most words of a segment have a posting or two, and Whoosh compressed every block: a zlib
-    stream set up for each tiny pickle, which it barely shortens, was a tenth of the indexing
-    time. A block states whether it is compressed, so the readers take both.
-    """
-
-    def add_posting(self, id_: int, weight: float, vbytes: bytes, length: int | None = None):
-        """Whoosh's, without its type assertions (the writer's own postings are well typed)."""
-        if len(self._ids) >= self._blocklimit:
-            self._write_block()
-        self._ids.append(id_)
-        self._weights.append(weight)
-        if weight > self._maxweight:
-            self._maxweight = weight
-        if vbytes:
-            self._values.append(vbytes)
-        if length:
-            if self._minlength is None or length < self._minlength:
-                self._minlength = length
-            if length > self._maxlength:
-                self._maxlength = length
-
-    def _write_block(self, last: bool = False) -> None:
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-        compression = self._compression if len(data) >= COMPRESS_FROM_BYTES else 0
-        if compression:
-            data = zlib.compress(data, compression)
-        ids = self._ids
-        info = pickle.dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                compression,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
-        )
-        length = len(info) + len(data)
-        self._postfile.write_int(-length if last else length)  # negative: the last block
-        self._postfile.write(info)
-        self._postfile.write(data)
-        self._blockcount += 1
-        self._new_block()
-
-
-class _WritingCodec(W3Codec):
-    def postings_writer(self, dbfile, byteids: bool = False) -> _PostingsWriter:
-        return _PostingsWriter(
-            dbfile,
-            blocklimit=self._blocklimit,
-            byteids=byteids,
-            compression=self._compression,
-            inlinelimit=self._inlinelimit,
-        )
-
-
-_WRITING_CODEC = _WritingCodec()
+        self._postfile.write(pack_int(-size if last else size) + info + data)
+        return sum(stored)
 
 
 def _merge_small_commits(writer: writing.SegmentWriter, segments: list) -> list:
