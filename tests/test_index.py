@@ -399,3 +399,30 @@ def test_merged_segments_read_back_as_whooshs_own_merge(tmp_path: Path, corpus_d
     assert ours[0] == whooshs[0]
     assert max(len(postings) for postings in ours[0].values()) > 128  # several blocks
     assert ArticleIndex(tmp_path / "ours").search(SearchQuery(text="title:corrected")).total == 67
+
+
+def test_merges_shared_with_a_helper_keep_every_article_once(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commits that merge segments give half of them to the helper process: replaced versions
+    in those segments stay deleted, and the index reads as one written alone."""
+    articles = wikinews(corpus_dir, 120)
+    batches = [articles[start : start + 12] for start in range(0, 120, 12)]
+    batches += [[replace(a, title=f"Corrected: {a.title}") for a in articles[5:100:9]]] * 2
+    alone, shared = ArticleIndex(tmp_path / "alone"), ArticleIndex(tmp_path / "shared")
+    monkeypatch.setattr(config, "INDEX_HELPER_MIN_BATCH", 2)
+    segments = []
+    for batch in batches:
+        shared.upsert(batch)
+        segments.append(shared.stats()["segments"])
+        alone.upsert(batch, parallel=False)
+    assert multiprocessing.active_children() == []
+    assert max(segments) > segments[-1] >= 2  # merged along the way
+    assert shared.count() == alone.count() == 120
+    assert shared.ids() == {a.id for a in articles}
+    for text in ("title:corrected", "election", "police said", ""):
+        mine, theirs = shared.search(SearchQuery(text=text)), alone.search(SearchQuery(text=text))
+        assert mine.total == theirs.total > 0
+        assert sorted(h.id for h in mine.hits) == sorted(h.id for h in theirs.hits)
+        assert mine.facets == theirs.facets
+    assert shared.search(SearchQuery(text="title:corrected")).total == 11

@@ -102,25 +102,32 @@ class ArticleIndex:
         if not latest:
             return
         with self._writing() as (writer, copies):
+            # The replaced versions, wherever they are: before a helper starts merging segments.
+            writer.delete_by_terms("id", [article.id for article in latest])
             use_helper = parallel and 0 < config.INDEX_HELPER_MIN_BATCH <= len(latest)
+            merging = writer.merge_plan(segments_per_commit=2 if use_helper else 1)
             shared = round(len(latest) * HELPER_SHARE) if use_helper else 0
-            helper = (
-                SegmentHelper(self._ix, latest[:shared], document, helper_writer, writer.writelock)
-                if shared
-                else None
-            )
+            helper = None
+            if shared:
+                # The merge split in two, the helper's share merged into its segment.
+                helpers_share, merging = merging[::2], merging[1::2]
+                helper = SegmentHelper(
+                    self._ix,
+                    latest[:shared],
+                    document,
+                    helper_writer,
+                    writer.writelock,
+                    merging=helpers_share,
+                )
             try:
                 # The helper's stories first, in pieces, so that it writes while the rest is
                 # linked; linking stays in the batch's order (a copy finds an earlier one).
                 for start in range(0, shared, _STORIES_PER_MESSAGE):
                     piece = latest[start : min(start + _STORIES_PER_MESSAGE, shared)]
                     helper.send([_link(copies, article) for article in piece])
-                own = [document(article, _link(copies, article)) for article in latest[shared:]]
-                # The replaced versions, wherever they are.
-                writer.delete_by_terms("id", [article.id for article in latest])
-                for doc in own:
-                    writer.add_document(**doc)
-                writer.commit_with(helper)
+                for article in latest[shared:]:
+                    writer.add_document(**document(article, _link(copies, article)))
+                writer.commit_with(helper, merging)
             except BaseException:
                 if helper:
                     helper.cancel()

@@ -1,4 +1,5 @@
-"""A second process writing part of a commit's documents into a segment of its own.
+"""A second process writing part of a commit's documents, and half of the segments the commit
+merges, into a segment of its own.
 
 Whoosh writes a segment in one process, and its posting codec is half of the indexing time, so a
 big commit uses one core. The writing process forks a helper for the first part of the articles
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from whoosh import index, writing
+from whoosh.reading import SegmentReader
 
 from archive.errors import MorgueError
 
@@ -28,6 +30,9 @@ class SegmentHelper:
     """A forked process writing ``make_document(item, extra)`` for each of ``items`` into a new
     segment of ``ix`` with ``make_writer``; the ``extra`` of each item comes through
     :meth:`send`, in the items' order.
+
+    ``merging``: existing segments the helper merges into its segment after the items (their
+    deletions as the writing process made them before the fork).
 
     ``lock`` is the writing process's index lock: the helper closes its inherited copy, so that
     the lock ends with the writing process even if that is killed while the helper works.
@@ -40,13 +45,15 @@ class SegmentHelper:
         make_document: Callable[[Any, Any], dict],
         make_writer: Callable[[index.FileIndex], writing.SegmentWriter],
         lock,
+        merging: list = (),
     ) -> None:
+        self.merging = list(merging)
         context = multiprocessing.get_context("fork")  # the items are shared, not pickled
         self._answers, answer = context.Pipe(duplex=False)
         inbox, self._outbox = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_write_segment,
-            args=(ix, items, make_document, make_writer),
+            args=(ix, items, make_document, make_writer, self.merging),
             kwargs={"lock_fd": lock.fd, "inbox": (inbox, self._outbox), "answer": answer},
             daemon=True,
         )
@@ -87,7 +94,9 @@ class SegmentHelper:
         self._process.join()
 
 
-def _write_segment(ix, items: list, make_document, make_writer, *, lock_fd, inbox, answer):
+def _write_segment(
+    ix, items: list, make_document, make_writer, merging: list, *, lock_fd, inbox, answer
+):
     inbox, sending_end = inbox
     try:
         os.close(lock_fd)
@@ -99,6 +108,10 @@ def _write_segment(ix, items: list, make_document, make_writer, *, lock_fd, inbo
             for item, extra in zip(items[done : done + len(extras)], extras, strict=True):
                 writer.add_document(**make_document(item, extra))
             done += len(extras)
+        for segment in merging:
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
         # The segment is finished but not committed: the writing process's table of contents
         # takes it, and that process removes the shared temporary folder when it ends.
         answer.send(("segment", writer._finalize_segment()))

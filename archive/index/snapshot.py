@@ -230,8 +230,10 @@ class Snapshot:
                 if first:
                     # Every candidate has the term, so those up to the block's last id are in it.
                     ids, values = block_ids_and_values(block)
-                    for i in np.searchsorted(ids, local[:first]).tolist():
-                        out[int(ids[i]) + offset] = decode(values(i))
+                    wanted = local[:first]
+                    places = np.searchsorted(ids, wanted).tolist()
+                    for docnum, i in zip((wanted + offset).tolist(), places, strict=True):
+                        out[docnum] = decode(values(i))
                     local = local[first:]
                     if not len(local):
                         break

@@ -58,16 +58,36 @@ class Writer(writing.SegmentWriter):
                     for docnum in leaf.postings(fieldname, text).all_ids():
                         self.delete_document(offset + docnum)
 
-    def commit_with(self, helper: SegmentHelper | None) -> None:
-        """Commit as Whoosh's ``commit()`` does (small segments merged), with the helper's
-        segment (documents before this writer's) in the same table of contents.
+    def merge_plan(self, segments_per_commit: int) -> list:
+        """The segments this commit should merge, by the bound of Whoosh's MERGE_SMALL: the
+        smallest ones, up to the first whose number outgrows a Fibonacci bound on their size.
+        A commit with a helper writes two segments, so the rule counts ``segments_per_commit``
+        as one (counted alone, it merged most of a 10,000-article build once more)."""
+        ordered = sorted(self.segments, key=lambda segment: segment.doc_count_all())
+        total = 0
+        for i, segment in enumerate(ordered):
+            total += segment.doc_count_all()
+            commits = i // segments_per_commit
+            if commits > 3 and total < fib(commits + 5):
+                return ordered[: i + 1]
+        return []
+
+    def commit_with(self, helper: SegmentHelper | None, merging: list) -> None:
+        """Commit with ``merging`` merged into this writer's segment and the helper's segment
+        (its documents and its share of the merge) in the same table of contents.
 
         The helper's segment is fetched after this writer has merged and flushed its own, so
         that the two processes work at the same time.
         """
         self._check_state()
-        # With a helper a commit adds two segments: merged by a rule that counts them as one.
-        final = self._merge_segments(_merge_small_commits if helper else None, None, None)
+        gone = {segment.segment_id() for segment in merging}
+        if helper:
+            gone.update(segment.segment_id() for segment in helper.merging)
+        for segment in merging:
+            reader = SegmentReader(self.storage, self.schema, segment)
+            self.add_reader(reader)
+            reader.close()
+        final = [segment for segment in self.segments if segment.segment_id() not in gone]
         own = [self._finalize_segment()] if self._added else []
         if not own:
             self._close_segment()
@@ -356,27 +376,6 @@ class _TermWriter:
         size = len(info) + len(data)
         self._postfile.write(pack_int(-size if last else size) + info + data)
         return sum(stored)
-
-
-def _merge_small_commits(writer: writing.SegmentWriter, segments: list) -> list:
-    """Whoosh's MERGE_SMALL policy, counting segments two to a commit.
-
-    Whoosh merges the smallest segments once their number outgrows a Fibonacci bound on their
-    size; a commit with a helper writes two segments, so the rule counted twice as many and
-    merged most of a 10,000-article build once more, in the writing process alone.
-    """
-    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
-    total = 0
-    for i, segment in enumerate(ordered):
-        total += segment.doc_count_all()
-        commits = i // 2
-        if commits > 3 and total < fib(commits + 5):
-            for small in ordered[: i + 1]:
-                reader = SegmentReader(writer.storage, writer.schema, small)
-                writer.add_reader(reader)
-                reader.close()
-            return ordered[i + 1 :]
-    return segments
 
 
 def helper_writer(ix: index.FileIndex) -> Writer:
