@@ -128,6 +128,14 @@ class AliasTable:
         """The canonical form of an organisation's name, recording it as seen once more."""
         return self._canonical(ORG, name)
 
+    def forget_mentions(self) -> None:
+        """Every name's count back to zero, its group and pins kept: a rebuild records the
+        names of every stored article again, and would count each of them twice. (A rebuild
+        stopped midway leaves lower counts until the next; they only break ties between
+        equally full names.)"""
+        with self.recording():
+            self._conn.execute("UPDATE aliases SET mentions = 0")
+
     @contextmanager
     def recording(self) -> Iterator[None]:
         """One transaction for the names of many articles: each transaction ends with a disk

@@ -87,3 +87,21 @@ def test_a_merge_renames_the_articles_already_indexed(
     persons = [value["value"] for value in json.loads(out)["facets"]["persons"]]
     assert "Recep Tayyip Erdoğan" in persons and "Recep Erdogan" not in persons
     assert "Jens Stoltenberg" in persons
+
+
+def test_a_rebuild_counts_each_article_once(run_indexer, seed_path: Path, tmp_path: Path) -> None:
+    code, _, err = run_indexer("add", str(seed_path), "--data-dir", tmp_path)
+    assert code == 0, err
+
+    def mentions() -> dict[str, int]:
+        code, out, _ = run_indexer("people", "list", "--data-dir", tmp_path, "--json")
+        assert code == 0
+        entries = [json.loads(line) for line in out.splitlines()]
+        return {entry["canonical"]: entry["mentions"] for entry in entries}
+
+    before = mentions()
+    assert before["Jens Stoltenberg"] >= 1
+    for _ in range(2):
+        code, _, err = run_indexer("rebuild", "--data-dir", tmp_path)
+        assert code == 0, err
+        assert mentions() == before

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from archive import datadir, open_index
+from archive.aliases import AliasTable
 from archive.index import ArticleIndex
 from archive.store import OriginalStore
 from indexer.commands.options import archive_dir_option
@@ -38,6 +39,8 @@ def rebuild(data_dir: Path) -> None:
     store = OriginalStore(data_dir)
     total = sum(store.counts()[status] for status in ("indexed", "pending"))
     index = empty_index(data_dir)
+    with AliasTable(datadir.aliases_path(data_dir)) as aliases:
+        aliases.forget_mentions()
     with OutcomeBar(total, "article") as bar:
         counts = ingest(stored_inputs(store), data_dir, index, on_outcome=bar, skip_committed=False)
     store.close()
