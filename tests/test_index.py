@@ -375,6 +375,7 @@ def test_merged_segments_read_back_as_whooshs_own_merge(tmp_path: Path, corpus_d
     from whoosh import index as whoosh_index
     from whoosh import writing
 
+    from archive.index.schema import document
     from archive.index.writer import Writer
 
     articles = wikinews(corpus_dir, 400)
@@ -390,12 +391,15 @@ def test_merged_segments_read_back_as_whooshs_own_merge(tmp_path: Path, corpus_d
         shutil.copytree(tmp_path / "built", folder)
         ix = whoosh_index.open_dir(str(folder))
         assert len(ix._segments()) > 4
-        make_writer(ix).commit(optimize=True)
+        writer = make_writer(ix)
+        for article in articles[:60]:  # terms whose postings come from new and merged documents
+            writer.add_document(**document(replace(article, id=f"new:{article.id}"), None))
+        writer.commit(optimize=True)
         ix = whoosh_index.open_dir(str(folder))
         assert len(ix._segments()) == 1
         merged[name] = _all_postings(ix)
     ours, whooshs = merged["ours"], merged["whoosh's"]
-    assert ours[1] == whooshs[1] and len(ours[1]) == 399
+    assert ours[1] == whooshs[1] and len(ours[1]) == 459
     assert ours[0] == whooshs[0]
     assert max(len(postings) for postings in ours[0].values()) > 128  # several blocks
     assert ArticleIndex(tmp_path / "ours").search(SearchQuery(text="title:corrected")).total == 67

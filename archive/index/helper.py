@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from whoosh import index, writing
@@ -45,7 +45,7 @@ class SegmentHelper:
         make_document: Callable[[Any, Any], dict],
         make_writer: Callable[[index.FileIndex], writing.SegmentWriter],
         lock,
-        merging: list = (),
+        merging: Sequence = (),
     ) -> None:
         self.merging = list(merging)
         context = multiprocessing.get_context("fork")  # the items are shared, not pickled
@@ -98,6 +98,7 @@ def _write_segment(
     ix, items: list, make_document, make_writer, merging: list, *, lock_fd, inbox, answer
 ):
     inbox, sending_end = inbox
+    parent = os.getppid()
     try:
         os.close(lock_fd)
         sending_end.close()  # so that the inbox ends (EOFError) if the writing process dies
@@ -109,6 +110,8 @@ def _write_segment(
                 writer.add_document(**make_document(item, extra))
             done += len(extras)
         for segment in merging:
+            if os.getppid() != parent:  # the writing process was killed: nobody will commit
+                return
             reader = SegmentReader(ix.storage, ix.schema, segment)
             writer.add_reader(reader)
             reader.close()

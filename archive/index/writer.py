@@ -25,8 +25,8 @@ from archive.index.postings import Block, extent_blocks
 from archive.index.segments import LENGTH_OF_CODE, length_codes
 
 # The part of a commit's documents the helper process writes: more than half, because the writing
-# process also finds the syndicated copies of the whole batch and deletes replaced versions
-# (10,000 articles in commits of 1,000: 18.6 s of CPU in each process).
+# process also finds the syndicated copies of the whole batch (10,000 articles in commits of
+# 1,000: 18.6 s of CPU in each process). A commit that merges splits its merge in two halves.
 HELPER_SHARE = 0.62
 # Postings blocks pickled shorter than this are written uncompressed (see _TermWriter).
 COMPRESS_FROM_BYTES = 128
@@ -175,6 +175,7 @@ def _segment_terms(reader: SegmentReader, startdoc: int, docmap) -> Iterator[_Te
     ``iter_postings`` looked every term up again and gave its postings one call at a time,
     and a merge took longer than writing its articles afresh.
     """
+    # Whoosh's private parts, as in archive.index.postings: whoosh-reloaded is pinned (2.7.5).
     terms = reader._terms
     table = terms._tindex
     postfile = terms._postfile
@@ -310,37 +311,37 @@ class _TermWriter:
         lengths = self._lengths(docnums)
         offset = self._postfile.tell()
         self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        total_weight = 0
         count = len(docnums)
         limit = self._blocklimit
-        for start in range(0, count, limit):
-            end = start + limit
-            total_weight += self._write_block(
-                docnums[start:end],
-                weights[start:end],
-                values[start:end],
-                lengths[start:end],
-                last=end >= count,
+        blocks = [
+            self._write_block(
+                docnums[start : start + limit],
+                weights[start : start + limit],
+                values[start : start + limit],
+                lengths[start : start + limit],
+                last=start + limit >= count,
             )
-        max_weight = max(weights)
-        if not max_weight > 0:
-            max_weight = 0
-        counted = [length for length in lengths if length]
+            for start in range(0, count, limit)
+        ]
+        total_weight = 0
+        for block in blocks:  # added up in order, as Whoosh's term info does
+            total_weight += block.weight
+        shortest = [block.min_length for block in blocks if block.min_length is not None]
         info = _TERM_INFO.pack(
             False,
             total_weight,
             count,
-            length_to_byte(min(counted)) if counted else 0,
-            length_to_byte(max(counted) if counted else 0),
-            max_weight,
+            length_to_byte(min(shortest)) if shortest else 0,
+            length_to_byte(max(block.max_length for block in blocks)),
+            max(block.max_weight for block in blocks),
             docnums[0],
             docnums[-1],
         )
         size = self._postfile.tell() - offset
         self._terms.add(self._key_prefix + btext, info + pack_long(offset) + pack_int(size))
 
-    def _write_block(self, docnums, weights, values, lengths, last: bool) -> float:
-        """One block of postings, as W3PostingsWriter writes it; returns its total weight."""
+    def _write_block(self, docnums, weights, values, lengths, last: bool) -> _BlockStats:
+        """One block of postings, as W3PostingsWriter writes it."""
         stored = array("f", weights)  # the weights as the block keeps them (4-byte floats)
         first = stored[0]
         if stored.count(first) == len(stored):
@@ -362,20 +363,35 @@ class _TermWriter:
         if not max_weight > 0:
             max_weight = 0
         counted = [length for length in lengths if length]
+        stats = _BlockStats(
+            sum(stored),
+            max_weight,
+            min(counted) if counted else None,
+            max(counted) if counted else 0,
+        )
         info = pickle.dumps(
             (
                 len(docnums),
                 docnums[-1],
                 max_weight,
                 compression,
-                length_to_byte(min(counted) if counted else None),
-                length_to_byte(max(counted) if counted else 0),
+                length_to_byte(stats.min_length),
+                length_to_byte(stats.max_length),
             ),
             2,
         )
         size = len(info) + len(data)
         self._postfile.write(pack_int(-size if last else size) + info + data)
-        return sum(stored)
+        return stats
+
+
+class _BlockStats(NamedTuple):
+    """What a term's info sums up of each of its blocks."""
+
+    weight: float  # the block's weights added up, as stored (4-byte floats)
+    max_weight: float
+    min_length: int | None  # of the documents' field lengths; None when none is known
+    max_length: int
 
 
 def helper_writer(ix: index.FileIndex) -> Writer:

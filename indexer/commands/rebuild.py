@@ -38,9 +38,9 @@ def rebuild(data_dir: Path) -> None:
     """
     store = OriginalStore(data_dir)
     total = sum(store.counts()[status] for status in ("indexed", "pending"))
-    index = empty_index(data_dir)
     with AliasTable(datadir.aliases_path(data_dir)) as aliases:
-        aliases.forget_mentions()
+        aliases.forget_mentions()  # first: a locked name table stops the rebuild before it clears
+    index = empty_index(data_dir)
     with OutcomeBar(total, "article") as bar:
         counts = ingest(stored_inputs(store), data_dir, index, on_outcome=bar, skip_committed=False)
     store.close()
