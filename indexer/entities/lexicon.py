@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import cache
 
 import faker.providers.person
@@ -182,5 +183,8 @@ def title_words() -> frozenset[str]:
     return frozenset(nameparser_titles.TITLES) | EXTRA_TITLES | HONORIFICS
 
 
+_LATIN = re.compile(r"[\x00-\x7f\u00c0-\u024f]*")  # ASCII, Latin-1 to Latin Extended-B
+
+
 def _latin(word: str) -> bool:
-    return all(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in word)
+    return _LATIN.fullmatch(word) is not None
