@@ -102,16 +102,18 @@ class ArticleIndex:
         if not latest:
             return
         with self._writing() as (writer, copies):
-            # The replaced versions, wherever they are: before a helper starts merging segments.
-            writer.delete_by_terms("id", [article.id for article in latest])
+            ids = [article.id for article in latest]
             use_helper = parallel and 0 < config.INDEX_HELPER_MIN_BATCH <= len(latest)
             merging = writer.merge_plan(segments_per_commit=2 if use_helper else 1)
             shared = round(len(latest) * HELPER_SHARE) if use_helper else 0
-            helper = None
-            if shared:
-                # The merge split in two, the helper's share merged into its segment.
-                helpers_share, merging = merging[::2], merging[1::2]
-                helper = SegmentHelper(
+            helpers_share = merging[::2] if shared else []  # the merge split in two halves
+            merging = merging[1::2] if shared else merging
+            # The replaced versions, wherever they are: before the helper is forked when it
+            # merges segments (which must carry the deletions), else while it writes.
+            if helpers_share:
+                writer.delete_by_terms("id", ids)
+            helper = (
+                SegmentHelper(
                     self._ix,
                     latest[:shared],
                     document,
@@ -119,7 +121,12 @@ class ArticleIndex:
                     writer.writelock,
                     merging=helpers_share,
                 )
+                if shared
+                else None
+            )
             try:
+                if not helpers_share:
+                    writer.delete_by_terms("id", ids)
                 # The helper's stories first, in pieces, so that it writes while the rest is
                 # linked; linking stays in the batch's order (a copy finds an earlier one).
                 for start in range(0, shared, _STORIES_PER_MESSAGE):
