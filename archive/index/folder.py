@@ -106,8 +106,8 @@ class ArticleIndex:
             use_helper = parallel and 0 < config.INDEX_HELPER_MIN_BATCH <= len(latest)
             merging = writer.merge_plan(segments_per_commit=2 if use_helper else 1)
             shared = round(len(latest) * HELPER_SHARE) if use_helper else 0
-            helpers_share = merging[::2] if shared else []  # the merge split in two halves
-            merging = merging[1::2] if shared else merging
+            # The merge split in two halves when a helper writes part of the commit.
+            helpers_share, merging = (merging[::2], merging[1::2]) if shared else ([], merging)
             # The replaced versions, wherever they are: before the helper is forked when it
             # merges segments (which must carry the deletions), else while it writes.
             if helpers_share:

@@ -35,6 +35,10 @@ class Block(NamedTuple):
     compressed: bool
     data: bytes
 
+    def pickled(self) -> bytes:
+        """The block's pickle of (delta-coded ids, weights, values), decompressed."""
+        return zlib.decompress(self.data) if self.compressed else self.data
+
 
 def term_blocks(leaf, name: str, term: str) -> Iterator[Block]:
     """The blocks of a term's posting list in one segment (deleted documents included).
@@ -51,17 +55,12 @@ def term_blocks(leaf, name: str, term: str) -> Iterator[Block]:
         info = terms.term_info(name, leaf._text_to_bytes(name, term))
     except TermNotFound:
         return
-    yield from info_blocks(terms._postfile, info)
-
-
-def info_blocks(postfile, info) -> Iterator[Block]:
-    """The blocks of the posting list that a term's info (W3TermInfo) points to in ``postfile``."""
     if info.is_inlined():  # Whoosh's default never inlines (inlinelimit=1)
-        raise ValueError("Postings inlined in the terms file.")
+        raise ValueError(f"Postings inlined in the terms file: {name}:{term!r}.")
     offset, length = info.extent()
     if isinstance(length, tuple):  # Whoosh reads it back as struct.unpack's 1-tuple
         (length,) = length
-    return extent_blocks(postfile, offset, length)
+    yield from extent_blocks(terms._postfile, offset, length)
 
 
 def extent_blocks(postfile, offset: int, length: int) -> Iterator[Block]:
@@ -103,7 +102,7 @@ def _block_postings(block: Block) -> Postings:
     """The document numbers and frequencies of one block."""
     head = _ids_and_weights(block.data, block.compressed, block.count, block.last_id)
     if head is None:  # a block of under 4 postings (pickled differently), or not understood
-        head = pickle.loads(zlib.decompress(block.data) if block.compressed else block.data)[:2]
+        head = pickle.loads(block.pickled())[:2]
     deltas, weights = head
     ids = np.cumsum(np.array(deltas, dtype=np.int64))
     if weights is None:
@@ -120,7 +119,7 @@ def block_ids_and_values(block: Block):
     a phrase needs the values of a few postings per block, so they are sliced out of the pickle
     where its layout is the one the codec writes, and unpickled only otherwise.
     """
-    data = zlib.decompress(block.data) if block.compressed else block.data
+    data = block.pickled()
     head = _ids_and_weights(data, False, block.count, block.last_id)
     values = _values(data, block.count) if head is not None else None
     if values is None:

@@ -227,8 +227,7 @@ def _field_records(table, records: bytes, prefix: bytes) -> Iterator[tuple[bytes
 
 def _decode_block(block: Block, fixed_size: int | None, docnums, weights, values) -> None:
     """Append a block's documents, weights and values (as Whoosh's matcher reads them)."""
-    data = zlib.decompress(block.data) if block.compressed else block.data
-    deltas, block_weights, block_values = pickle.loads(data)
+    deltas, block_weights, block_values = pickle.loads(block.pickled())
     docnums.extend(accumulate(deltas))
     count = len(deltas)
     if block_weights is None:
