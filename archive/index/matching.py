@@ -38,6 +38,8 @@ MAX_EXPANSION_SCAN = 20000
 NEAR_PREFIX = 2
 _BM25_K1 = 1.2
 _BM25_B = 0.75
+# A phrase's (document, position) pairs are numbers: the document in the bits above these.
+_POSITION_BITS = 32
 
 
 class Matcher:
@@ -168,11 +170,19 @@ class Matcher:
             scores += term_scores
         candidates = np.flatnonzero(mask & self.snap.live)
         mask[:] = False
-        if len(candidates):
-            positions = [self.snap.positions(name, term, candidates) for term in terms]
+        # Each term's (document, position - its place in the phrase) pairs, as one number each:
+        # the phrase starts where all terms have the same pair.
+        starts = None
+        for k, term in enumerate(terms):
+            if not len(candidates):
+                break
+            docs, positions = self.snap.positions(name, term, candidates)
             self._check_time()
-            found = [d for d in candidates.tolist() if _in_a_row([p.get(d, ()) for p in positions])]
-            mask[found] = True
+            keep = positions >= k
+            pairs = (docs[keep] << _POSITION_BITS) | (positions[keep] - k)
+            starts = np.unique(pairs) if starts is None else np.intersect1d(starts, pairs)
+            candidates = np.unique(starts >> _POSITION_BITS)
+        mask[candidates] = True
         scores[~mask] = 0
         return mask, scores
 
@@ -248,16 +258,6 @@ class Matcher:
         else:
             self.notes.append(f"{text!r} is not a country name or code.")
         return mask, scores
-
-
-def _in_a_row(positions: list[list[int]]) -> bool:
-    """Whether some position p of the first term has p+1 for the second, p+2 for the third..."""
-    starts = set(positions[0])
-    for k, later in enumerate(positions[1:], 1):
-        starts &= {p - k for p in later}
-        if not starts:
-            return False
-    return bool(starts)
 
 
 def _country_code(text: str) -> str | None:

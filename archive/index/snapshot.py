@@ -216,10 +216,11 @@ class Snapshot:
         keep = self.live[ids + offset]
         return ids[keep], weights[keep]
 
-    def positions(self, name: str, term: str, docs: np.ndarray) -> dict[int, list[int]]:
-        """Word positions of one term in the given (sorted, global) documents."""
-        out: dict[int, list[int]] = {}
-        decode = positions_decoder(self.searcher.schema[name].format)
+    def positions(self, name: str, term: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Word positions of one term in the given (sorted, global) documents, as two arrays of
+        the same length: the document of each position, and the position."""
+        found: list[np.ndarray] = []
+        values: list[bytes] = []
         for (part, offset, _), leaf in zip(self.parts, self._leaves(), strict=True):
             local = docs[(docs >= offset) & (docs < offset + part.size)] - offset
             if not len(local):
@@ -229,15 +230,17 @@ class Snapshot:
                 first = np.searchsorted(local, block.last_id, side="right")
                 if first:
                     # Every candidate has the term, so those up to the block's last id are in it.
-                    ids, values = block_ids_and_values(block)
+                    ids, value = block_ids_and_values(block)
                     wanted = local[:first]
-                    places = np.searchsorted(ids, wanted).tolist()
-                    for docnum, i in zip((wanted + offset).tolist(), places, strict=True):
-                        out[docnum] = decode(values(i))
+                    values.extend(map(value, np.searchsorted(ids, wanted).tolist()))
+                    found.append(wanted + offset)
                     local = local[first:]
                     if not len(local):
                         break
-        return out
+        if not values:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        counts, positions = positions_decoder(self.searcher.schema[name].format)(values)
+        return np.repeat(np.concatenate(found), counts), positions
 
     def match(self, node: Node, deadline: float) -> Match:
         """Which documents match a query tree, with BM25 scores (title weighted highest)."""
