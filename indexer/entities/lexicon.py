@@ -13,10 +13,10 @@ import pkgutil
 import re
 from functools import cache
 
-import faker.providers.person
-from faker.providers.lorem.en_US import Provider as EnglishLorem
 from nameparser.config import titles as nameparser_titles
 from nicknames import NickNamer
+
+from indexer.entities.kept import kept
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -122,7 +122,7 @@ PARTICLES = word_set(
 LEADING_PARTICLES = word_set("al el bin ibn bint abu da das de del della di dos du van von")
 
 
-@cache
+@kept
 def first_names() -> frozenset[str]:
     """Lower-cased first names from every Faker person provider (Latin script only)."""
     names = _faker_names(("first_names", "first_names_male", "first_names_female"))
@@ -131,6 +131,10 @@ def first_names() -> frozenset[str]:
 
 def _faker_names(attributes: tuple[str, ...], locale_prefix: str = "") -> set[str]:
     names: set[str] = set()
+    # Faker is imported here, not above: with the lexicons kept (indexer.entities.kept) a run
+    # never needs it, and its import costs a tenth of a second.
+    import faker.providers.person  # noqa: PLC0415
+
     for module_info in pkgutil.iter_modules(faker.providers.person.__path__):
         if not module_info.name.startswith(locale_prefix):
             continue
@@ -146,13 +150,13 @@ def _faker_names(attributes: tuple[str, ...], locale_prefix: str = "") -> set[st
     return names
 
 
-@cache
+@kept
 def last_names() -> frozenset[str]:
     """Lower-cased family names from every Faker person provider (Latin script only)."""
     return frozenset(_faker_names(("last_names",)))
 
 
-@cache
+@kept
 def english_words() -> frozenset[str]:
     """Everyday English words (Faker's English word list, about a thousand) that the first names
     of Faker's ``en_XX`` lists are not: "Bill", "Guy" and "Summer" stay names. The base ``en``
@@ -161,6 +165,8 @@ def english_words() -> frozenset[str]:
     english_names = _faker_names(
         ("first_names", "first_names_male", "first_names_female"), locale_prefix="en_"
     )
+    from faker.providers.lorem.en_US import Provider as EnglishLorem  # noqa: PLC0415 (see above)
+
     return frozenset(word.lower() for word in EnglishLorem.word_list) - english_names
 
 
