@@ -269,6 +269,60 @@ def test_query_language(archive_index) -> None:
     assert ids("presidnet~") >= ids("president")
 
 
+def test_phrases_match_the_words_in_a_row_as_indexed(archive_index) -> None:
+    """Phrases of two to four words drawn from the articles (so that they occur), checked
+    against the articles' own fields read word by word as the index reads them."""
+    from archive.index.schema import TEXT_FIELDS, stemming_analyzer
+
+    index, articles = archive_index
+    analyzer = stemming_analyzer()
+
+    def stems(text: str) -> list[str]:
+        return [token.text for token in analyzer(text)]
+
+    def fields(article: Article) -> list[str]:
+        texts = {
+            "title": article.title,
+            "standfirst": article.standfirst or "",
+            "body": "\n".join(article.body),
+            "captions": "\n".join(c.text for c in article.captions),
+        }
+        assert set(texts) == set(TEXT_FIELDS)
+        return [stems(text) for text in texts.values()]
+
+    def in_a_row(words: list[str], wanted: list[str]) -> bool:
+        n = len(wanted)
+        return any(words[i : i + n] == wanted for i in range(len(words) - n + 1))
+
+    read = {article_id: fields(article) for article_id, article in articles.items()}
+    rng = random.Random(7)
+    checked = 0
+    for article in rng.sample(sorted(articles.values(), key=lambda a: a.id), 120):
+        words = rng.choice(article.body).split()
+        size = rng.randint(2, 4)
+        if len(words) < size:
+            continue
+        start = rng.randrange(len(words) - size + 1)
+        chosen = words[start : start + size]
+        # Plain words only, so that nothing the index reads (a number, a dotted name) lies
+        # between them in the text.
+        if not all(re.fullmatch(r"[A-Za-z]+", word) for word in chosen):
+            continue
+        phrase, wanted = " ".join(chosen), stems(" ".join(chosen))
+        if len(wanted) < 2 or {"AND", "OR", "NOT"} & set(chosen):  # words, not operators
+            continue
+        expected = {i for i, texts in read.items() if any(in_a_row(t, wanted) for t in texts)}
+        assert article.id in expected
+        assert set(all_hit_ids(index, SearchQuery(text=f'"{phrase}"'))) == expected, phrase
+        checked += 1
+    assert checked >= 20
+    # A word twice in a row, which no article has, and a phrase across a stop word.
+    assert all_hit_ids(index, SearchQuery(text='"minister minister"')) == []
+    assert set(all_hit_ids(index, SearchQuery(text='"minister of defence"'))) == {
+        i for i, texts in read.items() if any(in_a_row(t, stems("minister defence")) for t in texts)
+    }
+
+
 def test_person_and_author_prefixes(tmp_path: Path) -> None:
     index = ArticleIndex(tmp_path / "index")
     index.upsert(
