@@ -39,14 +39,23 @@ DATA_DIR = Path(_env("DATA_DIR", "data"))
 # Real test and benchmark data, shared beside the repository (never copied into it).
 CORPUS_DIR = Path(_env("CORPUS_DIR", str(REPO_ROOT.parent / "shared" / "corpus")))
 
+
+def _user_cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/morgue, else ~/.cache/morgue; None (no cache) for a user without a home,
+    rather than a guessable folder in /tmp that another user could fill first."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "morgue"
+    try:
+        return Path.home() / ".cache" / "morgue"
+    except RuntimeError:  # no HOME and no entry in the password database
+        return None
+
+
 # Lexicons derived from installed packages (first names, city names...), kept between runs:
-# building them costs every command that reads articles over a second. Safe to delete.
-CACHE_DIR = Path(
-    _env(
-        "CACHE_DIR",
-        str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "morgue"),
-    )
-)
+# building them costs every command that reads articles over a second. Safe to delete. The
+# files are pickles, loaded as code is: the folder must be writable by its user alone.
+_cache = os.environ.get("MORGUE_CACHE_DIR")
+CACHE_DIR: Path | None = Path(_cache) if _cache else _user_cache_dir()
 
 # Demo articles shipped with Morgue, indexed on first run.
 SAMPLES_DIR = Path(_env("SAMPLES_DIR", str(REPO_ROOT / "archive" / "samples")))

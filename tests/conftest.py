@@ -9,6 +9,17 @@ import pytest
 import config
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """Lexicons kept for this test run only (the commands the tests start as processes too),
+    never read from or written into the user's own cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config, "CACHE_DIR", folder)
+        patch.setenv("MORGUE_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared real-data corpus (../shared/corpus, or $MORGUE_CORPUS_DIR)."""

