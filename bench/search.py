@@ -281,6 +281,13 @@ def measure(size: int, base: list[Article], work: Path) -> dict:
     return row
 
 
+def print_table(rows: list[dict], lines: list[tuple[str, str, str]]) -> None:
+    """A column of measures per size: ``lines`` are (label, key in the rows, format)."""
+    print(f"{'':38}" + "".join(f"{r['size']:>14,}" for r in rows))
+    for label, key, fmt in lines:
+        print(f"{label:38}" + "".join(f"{fmt.format(r[key]):>14}" for r in rows))
+
+
 def timed(call: Callable[..., object], *args: object, **kwargs: object) -> tuple[float, float]:
     """Wall-clock and CPU milliseconds of one call (CPU time is what a loaded machine hides)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -312,7 +319,6 @@ def main() -> None:
         return
     rows = [measure(size, base, args.work) for size in sizes]
     print(f"Search and indexing, {time.strftime('%Y-%m-%d')}, {len(make_queries(base))} queries")
-    print(f"{'':38}" + "".join(f"{r['size']:>14,}" for r in rows))
     lines = [
         ("articles per commit when building", "batch", "{:,}"),
         ("indexing, Morgue (articles/s)", "index_rate", "{:.0f}"),
@@ -340,8 +346,7 @@ def main() -> None:
         ("peak memory, build (MB)", "build_peak_mb", "{:.0f}"),
         ("peak memory, searches (MB)", "search_peak_mb", "{:.0f}"),
     ]
-    for label, key, fmt in lines:
-        print(f"{label:38}" + "".join(f"{fmt.format(r[key]):>14}" for r in rows))
+    print_table(rows, lines)
     for label, ours, theirs in (
         ("plain", "plain_p95", "fts_plain_p95"),
         ("plain, CPU", "plain_cpu_p95", "fts_plain_cpu_p95"),
