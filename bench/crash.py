@@ -415,20 +415,30 @@ def survive(
 
 
 def spread_over_work(rng: random.Random, total: int, kills: int):
-    """Every other kill while the index write lock is held, the others after a random part of
-    the work still to do, sized so that all the kills land before the work is done.
+    """Kills in turn after a random part of the work still to do (sized so that all the kills
+    land before the work is done), while the index write lock is held, and at a moment drawn
+    from the start-up to the longest time a run has lasted so far (start-up, first batch).
 
-    For ``feed``: each later run skips the entries already seen, so kills at moments drawn from
-    a time estimate came after the run had finished (it kept finishing first).
+    For ``add`` and ``feed``: each later run skips what was committed, so kills at moments drawn
+    from a time estimate came after the run had finished (it kept finishing first), and a fixed
+    estimate is wrong on a machine of another speed.
     """
     turn = 0
+    longest = 1.0
 
     def next_kill(process: subprocess.Popen, probe: Probe) -> Kill | None:
-        nonlocal turn
+        nonlocal turn, longest
         turn += 1
-        if turn % 2 == 0:
-            return kill_in_index_write(process, probe, rng)
-        return kill_after_progress(process, probe, rng, total, share=1 / max(1, kills - turn + 2))
+        if turn % 3 == 2:
+            landed = kill_in_index_write(process, probe, rng)
+        elif turn % 3 == 0:
+            landed = kill_at(process, rng.uniform(0.3, longest), probe)
+        else:
+            share = 1 / max(1, kills - turn + 2)
+            landed = kill_after_progress(process, probe, rng, total, share=share)
+        if landed:
+            longest = max(longest, landed.after)
+        return landed
 
     return next_kill
 
@@ -486,17 +496,6 @@ def check_archive(data_dir: Path, expected: set[str]) -> list[str]:
 # -- the full-size run -------------------------------------------------------------------------
 
 
-def _rate_estimate(data_dir: Path, total: int, seconds_per_item: float) -> Callable[[], float]:
-    """Seconds an uninterrupted run would still take: start-up plus the work not committed."""
-    probe = Probe(data_dir)
-
-    def longest() -> float:
-        left = max(total - probe.statuses()["indexed"], total // 20)
-        return 3.0 + left * seconds_per_item
-
-    return longest
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000)
@@ -520,7 +519,7 @@ def main() -> None:
                 add_command,
                 data_dir,
                 args.kills,
-                random_moments(rng, _rate_estimate(data_dir, len(expected), 0.15)),
+                spread_over_work(rng, len(expected), args.kills),
             )
             rows.append((add, len(expected), check_archive(data_dir, expected)))
             print(rows[-1], flush=True)
