@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real corpus lives."""
+"""Shared fixtures: where the real corpus lives, and the lexicon cache of a test run."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 
 import config
+
+# The web tests' fixtures, registered here so that they are loaded (and their asserts rewritten)
+# before any test module imports them.
+pytest_plugins = ["web_fixtures"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -27,8 +27,6 @@ from web.context import search_url
 from web.facets import SHOWN, sidebar
 from web.templating import article_url
 
-pytest_plugins = ["web_fixtures"]
-
 
 def tree(response):
     assert response.status_code == 200, response.data[:500]

@@ -13,8 +13,6 @@ from webdata import ADMIN_TOKEN, PORT_STRIKE_ID
 from archive import Article, open_index
 from archive.saved import SavedSearches
 
-pytest_plugins = ["web_fixtures"]
-
 SAVE = {"name": "Dutch port strikes", "q": "port", "country": "NL", "not_person": "Klaus Weber"}
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the web tests (a pytest plugin: ``pytest_plugins = ["web_fixtures"]``): the
+"""Fixtures for the web tests (a pytest plugin registered in conftest.py): the
 archive of webdata.py indexed in tmp_path, and the app serving it."""
 
 from __future__ import annotations
