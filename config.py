@@ -54,7 +54,7 @@ def _user_cache_dir() -> Path | None:
 # Lexicons derived from installed packages (first names, city names...), kept between runs:
 # building them costs every command that reads articles over a second. Safe to delete. The
 # files are pickles, loaded as code is: the folder must be writable by its user alone.
-_cache = os.environ.get("MORGUE_CACHE_DIR")
+_cache = _env("CACHE_DIR", "")
 CACHE_DIR: Path | None = Path(_cache) if _cache else _user_cache_dir()
 
 # Demo articles shipped with Morgue, indexed on first run.

@@ -113,7 +113,8 @@ def main() -> None:
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
-    lexicons_kept = any(Path(config.CACHE_DIR).glob("indexer.entities.*.pickle"))
+    cache = config.CACHE_DIR
+    lexicons_kept = cache is not None and any(cache.glob("indexer.entities.*.pickle"))
     with tempfile.TemporaryDirectory(prefix="morgue-bench-add-") as tmp:
         folder, data_dir = Path(tmp) / "pages", Path(tmp) / "data"
         folder.mkdir()

@@ -42,6 +42,7 @@ from archive.index.schema import TEXT_FIELDS  # noqa: E402
 from archive.index.schema import document as morgue_document  # noqa: E402
 from bench.search import (  # noqa: E402
     BATCH,
+    FILTERS,
     QUERIES,
     base_articles,
     cpu_seconds,
@@ -55,7 +56,6 @@ from bench.search import (  # noqa: E402
 
 FACET_FIELDS = ("persons", "countries", "organizations")
 NONE = "-"  # the placeholder of an empty facet list
-FILTERS = {"countries": "US", "persons": "George W. Bush"}  # as bench/search.py selects
 
 
 def schema() -> fields.Schema:

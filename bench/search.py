@@ -48,6 +48,8 @@ CORPUS = config.CORPUS_DIR / "wikinews-tosca" / "wikinews_en_2004_2018.jsonl.gz"
 SOURCES = [f"news{n:02d}.example" for n in range(20)]
 BATCH = 1000
 QUERIES = 200
+# What every fourth faceted query selects.
+FILTERS = {"countries": "US", "persons": "George W. Bush"}
 
 
 def base_articles(work: Path) -> list[Article]:
@@ -224,8 +226,7 @@ def measure(size: int, base: list[Article], work: Path) -> dict:
     build = build_morgue(folder, base, size)
     fts_seconds = build_fts(folder / "fts.sqlite", base, size)
     queries = make_queries(base)
-    filters = {"countries": "US", "persons": "George W. Bush"}
-    included = [{k: (v,) for k, v in filters.items()} if n % 4 == 3 else {} for n in range(QUERIES)]
+    included = [{k: (v,) for k, v in FILTERS.items()} if n % 4 == 3 else {} for n in range(QUERIES)]
     runs: dict[str, list[tuple[float, float]]] = defaultdict(list)
 
     # Words never searched before: no decoded posting list is kept between searches.
@@ -259,7 +260,7 @@ def measure(size: int, base: list[Article], work: Path) -> dict:
     db = sqlite3.connect(folder / "fts.sqlite")
     for n, text in enumerate(queries):
         runs["fts_plain"].append(timed(fts_search, db, text, None))
-        chosen = filters if n % 4 == 3 else {}
+        chosen = FILTERS if n % 4 == 3 else {}
         runs["fts_faceted"].append(timed(fts_search, db, text, chosen))
     db.close()
     row = {
